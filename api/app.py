@@ -1,0 +1,85 @@
+"""The Starlette application: GraphQL (with GraphiQL) at /graphql, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypedDict
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.settings import Settings, load_settings
+from api.stores import open_store
+from graph.analysis import SnapshotCache
+from graph.errors import SupplyGraphError
+from schema import build_schema
+from schema.context import Context
+
+log = logging.getLogger("supplygraph.api")
+
+
+class State(TypedDict):
+    context: Context
+
+
+class SupplyGraphQL(GraphQL[Context, None]):
+    """Hands every resolver the one store opened in the lifespan, never one per request."""
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        context: Context = request.state.context
+        return context
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    context: Context = request.state.context
+    try:
+        await anyio.to_thread.run_sync(context.store.ping)
+        version = await anyio.to_thread.run_sync(context.store.graph_version)
+    except SupplyGraphError as e:
+        return JSONResponse(
+            {"status": "unavailable", "store": context.store.kind, "error": str(e)}, status_code=503
+        )
+    return JSONResponse(
+        {
+            "status": "ready",
+            "store": context.store.kind,
+            "graph_version": version.version,
+            "loaded_at": version.loaded_at,
+        }
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    config = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[State]:
+        store = await anyio.to_thread.run_sync(open_store, config)
+        try:
+            await anyio.to_thread.run_sync(store.ensure_schema)
+            yield {"context": Context(store, SnapshotCache(), config.max_page_size)}
+        finally:
+            await anyio.to_thread.run_sync(store.close)
+
+    graphql = SupplyGraphQL(build_schema(), graphql_ide="graphiql")
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,213 @@
+"""The ``supplygraph`` command line: load, serve, query, info.
+
+Exit codes: 0 done; 1 the answer has errors (or a threshold was crossed); 2 bad input
+(nothing written); 3 the store or the configuration is unusable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.settings import Settings, load_settings
+from api.stores import open_store
+from graph.analysis import SnapshotCache
+from graph.errors import LoadError, SupplyGraphError
+from graph.store import Store
+from loaders.load import load as load_dataset
+from schema import build_schema
+from schema.context import Context
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+app = typer.Typer(
+    help="supplygraph: rare-earth and magnet supply-chain graph with exposure analytics.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[Store]:
+    try:
+        store = open_store(settings)
+    except SupplyGraphError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(EXIT_UNAVAILABLE) from e
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SupplyGraphError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(EXIT_UNAVAILABLE) from e
+
+
+@app.command()
+def load(
+    path: Annotated[Path, typer.Argument(help="A dataset folder of CSV files, or one CSV file.")],
+    batch_size: Annotated[
+        int | None, typer.Option(help="Rows per write transaction (default from settings).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Validate every row, then write it all in batched, idempotent upserts.
+
+    A bad file is refused with every problem listed as file:row: field: message (exit 2);
+    nothing is written unless everything is valid.
+    """
+    settings = _settings()
+    started = time.perf_counter()
+    with _store(settings) as store:
+        progress = Progress(
+            TextColumn("loading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+        )
+        task = progress.add_task("load", total=None)
+        try:
+            with progress:
+                summary, version = load_dataset(
+                    store=store,
+                    path=str(path),
+                    batch_size=batch_size or settings.batch_size,
+                    on_start=lambda total: progress.update(task, total=total),
+                    progress=lambda n: progress.advance(task, n),
+                )
+        except LoadError as e:
+            for problem in e.problems:
+                err.print(str(problem), markup=False, highlight=False)
+            err.print(f"[red]refused:[/red] {len(e.problems)} problem(s); nothing was written.")
+            raise typer.Exit(EXIT_BAD_INPUT) from e
+        except SupplyGraphError as e:
+            err.print(f"[red]error:[/red] {e}")
+            raise typer.Exit(EXIT_UNAVAILABLE) from e
+    elapsed = time.perf_counter() - started
+    table = Table(
+        title=f"Loaded {path} into {store.kind} in {elapsed:.2f} s "
+        f"(graph version {version.version})"
+    )
+    table.add_column("kind")
+    table.add_column("created", justify="right")
+    table.add_column("updated", justify="right")
+    for kind, counts in [*summary.nodes.items(), *summary.relationships.items()]:
+        table.add_row(kind, str(counts.created), str(counts.matched))
+    total = summary.total
+    table.add_row("total", str(total.created), str(total.matched), style="bold")
+    if not quiet:
+        out.print(table)
+    else:
+        out.print(f"loaded {total.created} created, {total.matched} updated in {elapsed:.2f} s")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql), /healthz and /readyz."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    try:
+        open_store(settings).close()
+    except SupplyGraphError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(EXIT_UNAVAILABLE) from e
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+@app.command()
+def query(
+    document: Annotated[
+        str | None, typer.Argument(help="A GraphQL document; or use --file.")
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read it from a file.")] = None,
+    variables: Annotated[
+        str | None, typer.Option("--variables", "-v", help="Variables as a JSON object.")
+    ] = None,
+) -> None:
+    """Run a GraphQL query against the configured store and print the JSON answer.
+
+    Exits 1 when the answer carries errors, 2 when the document or variables are unreadable.
+    """
+    if (document is None) == (file is None):
+        err.print("[red]error:[/red] give a document or --file, not both")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        text = file.read_text(encoding="utf-8") if file else str(document)
+        values: dict[str, Any] = json.loads(variables) if variables else {}
+    except (OSError, json.JSONDecodeError) as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    if not isinstance(values, dict):
+        err.print("[red]error:[/red] --variables must be a JSON object")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    settings = _settings()
+    with _store(settings) as store:
+        context = Context(store, SnapshotCache(), settings.max_page_size)
+        result = asyncio.run(
+            build_schema().execute(text, variable_values=values, context_value=context)
+        )
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        payload["errors"] = [e.formatted for e in result.errors]
+    sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    if result.errors:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def info() -> None:
+    """Show the store, the graph version and node and relationship counts."""
+    settings = _settings()
+    with _store(settings) as store:
+        try:
+            version = store.graph_version()
+            counts = store.counts()
+        except SupplyGraphError as e:
+            err.print(f"[red]error:[/red] {e}")
+            raise typer.Exit(EXIT_UNAVAILABLE) from e
+    table = Table(
+        title=f"{store.kind} store, graph version {version.version} "
+        f"(loaded {version.loaded_at or 'never'})"
+    )
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for kind, n in counts.items():
+        table.add_row(kind, str(n))
+    out.print(table)
+
+
+def main() -> None:
+    app()

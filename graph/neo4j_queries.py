@@ -1,0 +1,112 @@
+"""Every Cypher statement the Neo4j store runs, as constants or pure builders.
+
+Labels, relationship types and property names come only from graph.model and are
+backticked; values are always ``$parameters``.
+"""
+
+from __future__ import annotations
+
+from graph.model import NODES, RELATIONSHIPS, Label, RelType
+
+META_LABEL = "SupplyGraphMeta"
+
+
+def _q(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def schema_statements() -> list[str]:
+    statements = [
+        f"CREATE CONSTRAINT {_q(label.value.lower() + '_id')} IF NOT EXISTS "
+        f"FOR (n:{_q(label.value)}) REQUIRE n.id IS UNIQUE"
+        for label in Label
+    ]
+    statements += [
+        f"CREATE INDEX {_q(rel.value.lower() + '_key')} IF NOT EXISTS "
+        f"FOR ()-[r:{_q(rel.value)}]-() ON (r.key)"
+        for rel in RelType
+    ]
+    statements.append(
+        f"CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:{_q(META_LABEL)}) REQUIRE m.id IS UNIQUE"
+    )
+    return statements
+
+
+def upsert_nodes(label: Label) -> str:
+    props = [p for p in NODES[label].properties if p != "id"]
+    sets = ", ".join(f"n.{_q(p)} = row.{_q(p)}" for p in props)
+    return f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{id: row.id}}) SET {sets}"
+
+
+def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
+    props = [p for p in RELATIONSHIPS[rel].properties if p != "key"]
+    sets = ", ".join(f"r.{_q(p)} = row.{_q(p)}" for p in props)
+    set_clause = f" SET {sets}" if sets else ""
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (a:{_q(start.value)} {{id: row.start}}) "
+        f"MATCH (b:{_q(end.value)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{_q(rel.value)} {{key: row.key}}]->(b)"
+        f"{set_clause}"
+    )
+
+
+def labels_of() -> str:
+    return " UNION ALL ".join(
+        f"MATCH (n:{_q(label.value)}) WHERE n.id IN $ids RETURN n.id AS id, "
+        f"'{label.value}' AS label"
+        for label in Label
+    )
+
+
+def nodes_by_id(label: Label) -> str:
+    return (
+        f"MATCH (n:{_q(label.value)}) WHERE n.id IN $ids "
+        "RETURN properties(n) AS props ORDER BY n.id"
+    )
+
+
+def page(label: Label) -> str:
+    return (
+        f"MATCH (n:{_q(label.value)}) WHERE $after IS NULL OR n.id > $after "
+        "RETURN properties(n) AS props ORDER BY n.id LIMIT $first"
+    )
+
+
+def count(label: Label) -> str:
+    return f"MATCH (n:{_q(label.value)}) RETURN count(n) AS n"
+
+
+def neighbours(label: Label, rel: RelType, *, outgoing: bool) -> str:
+    arrow = f"-[:{_q(rel.value)}]->" if outgoing else f"<-[:{_q(rel.value)}]-"
+    return (
+        f"MATCH (a:{_q(label.value)} {{id: $id}}){arrow}(b) "
+        "RETURN DISTINCT labels(b)[0] AS label, properties(b) AS props ORDER BY props.id"
+    )
+
+
+def extract_nodes(label: Label) -> str:
+    return f"MATCH (n:{_q(label.value)}) RETURN collect(properties(n)) AS rows"
+
+
+def extract_relationships(rel: RelType) -> str:
+    """One collected record per type: far faster than streaming rows (docs/STORES)."""
+    return f"MATCH (a)-[r:{_q(rel.value)}]->(b) RETURN collect([a.id, b.id, properties(r)]) AS rows"
+
+
+def count_relationships(rel: RelType) -> str:
+    return f"MATCH ()-[r:{_q(rel.value)}]->() RETURN count(r) AS n"
+
+
+GRAPH_VERSION = (
+    f"OPTIONAL MATCH (m:{_q(META_LABEL)} {{id: 'graph'}}) "
+    "RETURN coalesce(m.version, 0) AS version, m.loaded_at AS loaded_at"
+)
+
+BUMP_VERSION = (
+    f"MERGE (m:{_q(META_LABEL)} {{id: 'graph'}}) "
+    "SET m.version = coalesce(m.version, 0) + 1, m.loaded_at = $loaded_at "
+    "RETURN m.version AS version, m.loaded_at AS loaded_at"
+)
+
+PING = "RETURN 1 AS ok"

@@ -1,0 +1,155 @@
+"""The production store: a Neo4j 5 server (single instance, cluster or Aura) over Bolt."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from graph import neo4j_queries as cypher
+from graph.errors import StoreError, StoreUnavailable
+from graph.model import Label, RelType
+from graph.records import NodeRef, RelRef, Value
+from graph.store import GraphVersion, WriteCounts
+
+
+class Neo4jStore:
+    kind = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, *, database: str = "neo4j") -> None:
+        self._driver = driver
+        self._database = database
+
+    @classmethod
+    def connect(cls, uri: str, *, user: str, password: str, database: str = "neo4j") -> Neo4jStore:
+        """Open a driver (routing URIs work for clusters and Aura) and check it answers."""
+        try:
+            driver = GraphDatabase.driver(uri, auth=(user, password))
+        except (ValueError, DriverError) as e:
+            raise StoreUnavailable(f"cannot open Neo4j at {uri}: {e}") from e
+        store = cls(driver, database=database)
+        try:
+            store.ping()
+        except StoreUnavailable:
+            driver.close()
+            raise
+        return store
+
+    def _run(
+        self, query: str, params: Mapping[str, Any] | None = None, *, read: bool = False
+    ) -> neo4j.EagerResult:
+        try:
+            return self._driver.execute_query(
+                query,
+                dict(params or {}),
+                database_=self._database,
+                routing_=RoutingControl.READ if read else RoutingControl.WRITE,
+            )
+        except AuthError as e:
+            raise StoreUnavailable(
+                f"Neo4j refused the credentials: {e.message}. Check NEO4J_USER/NEO4J_PASSWORD."
+            ) from e
+        except ServiceUnavailable as e:
+            raise StoreUnavailable(
+                f"Neo4j is not reachable: {e}. Start it (make neo4j-start) or check the URI."
+            ) from e
+        except (Neo4jError, DriverError) as e:
+            raise StoreError(f"Neo4j query failed: {e}") from e
+
+    def ensure_schema(self) -> None:
+        for statement in cypher.schema_statements():
+            self._run(statement)
+
+    def upsert_nodes(self, label: Label, rows: Sequence[Mapping[str, Value]]) -> WriteCounts:
+        if not rows:
+            return WriteCounts()
+        summary = self._run(cypher.upsert_nodes(label), {"rows": list(rows)}).summary
+        created = summary.counters.nodes_created
+        return WriteCounts(created=created, matched=len(rows) - created)
+
+    def upsert_relationships(
+        self,
+        rel: RelType,
+        start_label: Label,
+        end_label: Label,
+        rows: Sequence[Mapping[str, Value]],
+    ) -> WriteCounts:
+        if not rows:
+            return WriteCounts()
+        query = cypher.upsert_relationships(rel, start_label, end_label)
+        summary = self._run(query, {"rows": list(rows)}).summary
+        created = summary.counters.relationships_created
+        return WriteCounts(created=created, matched=len(rows) - created)
+
+    def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
+        if not ids:
+            return {}
+        records = self._run(cypher.labels_of(), {"ids": list(ids)}, read=True).records
+        return {r["id"]: Label(r["label"]) for r in records}
+
+    def nodes(self, label: Label, ids: Collection[str]) -> list[NodeRef]:
+        if not ids:
+            return []
+        records = self._run(cypher.nodes_by_id(label), {"ids": list(ids)}, read=True).records
+        return [NodeRef(label, r["props"]["id"], dict(r["props"])) for r in records]
+
+    def page(self, label: Label, *, after: str | None, first: int) -> list[NodeRef]:
+        params = {"after": after, "first": first}
+        records = self._run(cypher.page(label), params, read=True).records
+        return [NodeRef(label, r["props"]["id"], dict(r["props"])) for r in records]
+
+    def count(self, label: Label) -> int:
+        return int(self._run(cypher.count(label), read=True).records[0]["n"])
+
+    def neighbours(
+        self, label: Label, node_id: str, rel: RelType, *, outgoing: bool
+    ) -> list[NodeRef]:
+        query = cypher.neighbours(label, rel, outgoing=outgoing)
+        records = self._run(query, {"id": node_id}, read=True).records
+        return [NodeRef(Label(r["label"]), r["props"]["id"], dict(r["props"])) for r in records]
+
+    def extract_nodes(self, labels: Collection[Label]) -> Iterator[NodeRef]:
+        for label in labels:
+            rows = self._run(cypher.extract_nodes(label), read=True).records[0]["rows"]
+            for props in rows:
+                yield NodeRef(label, props["id"], props)
+
+    def extract_relationships(self, types: Collection[RelType]) -> Iterator[RelRef]:
+        for rel in types:
+            rows = self._run(cypher.extract_relationships(rel), read=True).records[0]["rows"]
+            for start, end, props in rows:
+                yield RelRef(rel, start, end, props)
+
+    def counts(self) -> dict[str, int]:
+        out = {label.value: self.count(label) for label in Label}
+        for rel in RelType:
+            out[rel.value] = int(
+                self._run(cypher.count_relationships(rel), read=True).records[0]["n"]
+            )
+        return out
+
+    def graph_version(self) -> GraphVersion:
+        record = self._run(cypher.GRAPH_VERSION, read=True).records[0]
+        return GraphVersion(int(record["version"]), record["loaded_at"])
+
+    def bump_version(self, loaded_at: str) -> GraphVersion:
+        record = self._run(cypher.BUMP_VERSION, {"loaded_at": loaded_at}).records[0]
+        return GraphVersion(int(record["version"]), record["loaded_at"])
+
+    def ping(self) -> None:
+        try:
+            self._driver.verify_connectivity()
+        except AuthError as e:
+            raise StoreUnavailable(
+                f"Neo4j refused the credentials: {e.message}. Check NEO4J_USER/NEO4J_PASSWORD."
+            ) from e
+        except (ServiceUnavailable, DriverError, Neo4jError, OSError) as e:
+            raise StoreUnavailable(
+                f"Neo4j is not reachable: {e}. Start it (make neo4j-start) or check the URI."
+            ) from e
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,59 @@
+"""Plain records that loaders produce and stores write: one node or one relationship."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import Label, RelType
+
+Value = str | int | float | bool | list[str] | None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from, for error messages: file and 1-based data row."""
+
+    file: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}"
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    label: Label
+    id: str
+    properties: Mapping[str, Value]
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RelRecord:
+    type: RelType
+    start_label: Label
+    start: str
+    end_label: Label
+    end: str
+    key: str
+    properties: Mapping[str, Value]
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """A node as the engine and the API see it: label, id and properties."""
+
+    label: Label
+    id: str
+    properties: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RelRef:
+    type: RelType
+    start: str
+    end: str
+    properties: Mapping[str, Any]

@@ -1,0 +1,83 @@
+"""The store interface: the small surface both stores implement.
+
+Everything else (validation, analytics, the API) works on plain records through it, so a
+conformance suite can run the same tests against each store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from graph.model import Label, RelType
+from graph.records import NodeRef, RelRef, Value
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    created: int = 0
+    matched: int = 0
+
+    def __add__(self, other: WriteCounts) -> WriteCounts:
+        return WriteCounts(self.created + other.created, self.matched + other.matched)
+
+
+@dataclass(frozen=True)
+class GraphVersion:
+    """Bumped by every load, so cached analyses know when they are stale."""
+
+    version: int
+    loaded_at: str | None
+
+
+class Store(Protocol):
+    kind: str
+    """'neo4j' or 'embedded'."""
+
+    def ensure_schema(self) -> None:
+        """Create constraints, indexes or tables; idempotent."""
+
+    def upsert_nodes(self, label: Label, rows: Sequence[Mapping[str, Value]]) -> WriteCounts:
+        """MERGE nodes on ``id`` and set every declared property (absent ones to null)."""
+
+    def upsert_relationships(
+        self,
+        rel: RelType,
+        start_label: Label,
+        end_label: Label,
+        rows: Sequence[Mapping[str, Value]],
+    ) -> WriteCounts:
+        """MERGE relationships on (start, end, key); rows carry ``start``, ``end`` and the
+        declared properties."""
+
+    def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
+        """The label of each id that exists."""
+
+    def nodes(self, label: Label, ids: Collection[str]) -> list[NodeRef]: ...
+
+    def page(self, label: Label, *, after: str | None, first: int) -> list[NodeRef]:
+        """Nodes ordered by id, starting after ``after``."""
+
+    def count(self, label: Label) -> int: ...
+
+    def neighbours(
+        self, label: Label, node_id: str, rel: RelType, *, outgoing: bool
+    ) -> list[NodeRef]:
+        """Nodes one ``rel`` hop from the node, ordered by id."""
+
+    def extract_nodes(self, labels: Collection[Label]) -> Iterator[NodeRef]: ...
+
+    def extract_relationships(self, types: Collection[RelType]) -> Iterator[RelRef]: ...
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type (zero counts included)."""
+
+    def graph_version(self) -> GraphVersion: ...
+
+    def bump_version(self, loaded_at: str) -> GraphVersion: ...
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the store answers."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,267 @@
+"""Supply facts as the engine needs them, chosen from the extracted graph.
+
+Pure: takes plain node and relationship records, returns ``SupplyData``. Where several
+sources state the same fact, one is chosen: highest confidence, then the latest year, then
+the source id (so the choice is stable). Every choice keeps its source for provenance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import Label, RelType, Stage
+from graph.records import NodeRef, RelRef
+
+CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
+
+ANALYSIS_LABELS = (
+    Label.PRODUCT,
+    Label.COMPONENT,
+    Label.MAGNET_TYPE,
+    Label.MATERIAL,
+    Label.ELEMENT,
+    Label.COMPANY,
+    Label.FACILITY,
+    Label.END_USE,
+    Label.COUNTRY,
+    Label.SOURCE,
+)
+ANALYSIS_RELATIONSHIPS = (
+    RelType.CONTAINS,
+    RelType.MADE_FROM,
+    RelType.PRODUCES,
+    RelType.SOURCES_FROM,
+    RelType.MAKES,
+    RelType.OPERATES,
+    RelType.USED_IN,
+    RelType.HAS_ELEMENT,
+)
+SUPPLY_LABELS = (Label.PRODUCT, Label.COMPONENT, Label.MAGNET_TYPE, Label.MATERIAL)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Where a number came from."""
+
+    source: str | None
+    confidence: str | None
+    year: int | None
+
+    @property
+    def rank(self) -> tuple[int, int, str]:
+        """Higher is preferred; the source id breaks ties the same way every time."""
+        return (
+            CONFIDENCE_RANK.get(self.confidence or "", 0),
+            self.year or 0,
+            _invert(self.source or ""),
+        )
+
+
+def _invert(text: str) -> str:
+    """Sort key that prefers the alphabetically first source when ranking descending."""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in text)
+
+
+def fact_of(props: dict[str, Any] | Any) -> Fact:
+    year = props.get("year")
+    return Fact(props.get("source"), props.get("confidence"), int(year) if year else None)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    label: Label
+    name: str
+    stage: Stage | None
+    """None for products: the analysis stops at components."""
+
+
+@dataclass(frozen=True)
+class BomEdge:
+    parent: str
+    child: str
+    share: float
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class MarketMix:
+    """One source's country shares of world output of an item in one year."""
+
+    item: str
+    shares: dict[str, float]
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class SupplierLink:
+    consumer: str
+    item: str
+    supplier: str
+    share: float | None
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a company makes things at one stage, and the weight of each country."""
+
+    company: str
+    stage: Stage
+    countries: dict[str, float]
+    sources: tuple[str, ...]
+
+
+@dataclass
+class SupplyData:
+    items: dict[str, Item] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, Label] = field(default_factory=dict)
+    bom: dict[str, list[BomEdge]] = field(default_factory=lambda: defaultdict(list))
+    market: dict[str, MarketMix] = field(default_factory=dict)
+    sourcing: dict[tuple[str, str], list[SupplierLink]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    sites: dict[tuple[str, Stage], Site] = field(default_factory=dict)
+    headquarters: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    oems: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    end_uses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    elements: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    grades: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Magnet types that are grades of each magnet type."""
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData:
+    data = SupplyData()
+    facilities: dict[str, NodeRef] = {}
+    for node in nodes:
+        data.labels[node.id] = node.label
+        data.names[node.id] = str(node.properties.get("name") or node.properties.get("title") or "")
+        if node.label in SUPPLY_LABELS:
+            stage = node.properties.get("stage")
+            data.items[node.id] = Item(
+                node.id, node.label, data.names[node.id], Stage(stage) if stage else None
+            )
+            grade_of = node.properties.get("grade_of")
+            if grade_of:
+                data.grades[str(grade_of)].add(node.id)
+        elif node.label is Label.COMPANY:
+            country = node.properties.get("country")
+            if country:
+                data.headquarters[node.id] = (str(country), node.properties.get("source"))
+        elif node.label is Label.FACILITY:
+            facilities[node.id] = node
+        elif node.label is Label.SOURCE:
+            data.sources[node.id] = dict(node.properties)
+
+    by_type: dict[RelType, list[RelRef]] = defaultdict(list)
+    for rel in rels:
+        by_type[rel.type].append(rel)
+
+    _choose_bom(data, by_type[RelType.CONTAINS] + by_type[RelType.MADE_FROM])
+    _choose_market(data, by_type[RelType.PRODUCES])
+    for rel in by_type[RelType.SOURCES_FROM]:
+        share = rel.properties.get("share")
+        item = str(rel.properties.get("item"))
+        data.sourcing[(rel.start, item)].append(
+            SupplierLink(
+                rel.start,
+                item,
+                rel.end,
+                float(share) if share is not None else None,
+                fact_of(rel.properties),
+            )
+        )
+    _sites(data, facilities, by_type[RelType.OPERATES], by_type[RelType.MAKES])
+    for rel in by_type[RelType.MAKES]:
+        if data.labels.get(rel.start) is Label.COMPANY and data.labels.get(rel.end) is (
+            Label.PRODUCT
+        ):
+            data.oems[rel.end].append(rel.start)
+    for rel in by_type[RelType.USED_IN]:
+        data.end_uses[rel.start].append(rel.end)
+    for rel in by_type[RelType.HAS_ELEMENT]:
+        data.elements[rel.start].add(rel.end)
+    for mapping in (data.oems, data.end_uses):
+        for key in mapping:
+            mapping[key] = sorted(set(mapping[key]))
+    return data
+
+
+def _choose_bom(data: SupplyData, rels: list[RelRef]) -> None:
+    best: dict[tuple[str, str], BomEdge] = {}
+    for rel in rels:
+        edge = BomEdge(
+            rel.start, rel.end, float(rel.properties.get("share") or 0.0), fact_of(rel.properties)
+        )
+        current = best.get((rel.start, rel.end))
+        if current is None or edge.fact.rank > current.fact.rank:
+            best[(rel.start, rel.end)] = edge
+    for edge in sorted(best.values(), key=lambda e: (e.parent, e.child)):
+        data.bom[edge.parent].append(edge)
+    for parent, edges in data.bom.items():
+        total = sum(e.share for e in edges)
+        if total > 1.0 + 1e-9:
+            data.warnings.append(
+                f"the inputs of '{parent}' chosen from several sources add up to {total:.3g}; "
+                "scaled to 1"
+            )
+            data.bom[parent] = [BomEdge(e.parent, e.child, e.share / total, e.fact) for e in edges]
+
+
+def _choose_market(data: SupplyData, rels: list[RelRef]) -> None:
+    groups: dict[tuple[str, str | None, int | None], list[RelRef]] = defaultdict(list)
+    for rel in rels:
+        fact = fact_of(rel.properties)
+        groups[(rel.end, fact.source, fact.year)].append(rel)
+    chosen: dict[str, tuple[tuple[int, int, str], list[RelRef]]] = {}
+    for (item, _, _), group in groups.items():
+        rank = max(fact_of(r.properties).rank for r in group)
+        if item not in chosen or rank > chosen[item][0]:
+            chosen[item] = (rank, group)
+    for item, (_, group) in chosen.items():
+        with_share = [r for r in group if r.properties.get("share") is not None]
+        if with_share:
+            shares = {r.start: float(r.properties["share"]) for r in with_share}
+        else:
+            total = sum(float(r.properties.get("tonnes") or 0.0) for r in group)
+            if total <= 0:
+                continue
+            shares = {r.start: float(r.properties.get("tonnes") or 0.0) / total for r in group}
+        fact = max((fact_of(r.properties) for r in group), key=lambda f: f.rank)
+        data.market[item] = MarketMix(item, shares, fact)
+
+
+def _sites(
+    data: SupplyData,
+    facilities: dict[str, NodeRef],
+    operates: list[RelRef],
+    makes: list[RelRef],
+) -> None:
+    """A company's countries per stage, weighted by the tonnes its facilities make there
+    (equal weights where tonnes are unknown). Operating facilities count; planned ones
+    only where a company has nothing else at that stage."""
+    tonnes: dict[str, float] = defaultdict(float)
+    for rel in makes:
+        if rel.start in facilities and rel.properties.get("status") != "planned":
+            tonnes[rel.start] = max(tonnes[rel.start], float(rel.properties.get("tonnes") or 0.0))
+    per_company: dict[tuple[str, Stage], list[NodeRef]] = defaultdict(list)
+    for rel in operates:
+        facility = facilities.get(rel.end)
+        if facility is None or not facility.properties.get("stage"):
+            continue
+        per_company[(rel.start, Stage(facility.properties["stage"]))].append(facility)
+    for (company, stage), sites in per_company.items():
+        operating = [f for f in sites if f.properties.get("status") == "operating"] or sites
+        weights: dict[str, float] = defaultdict(float)
+        known = sum(tonnes[f.id] for f in operating)
+        for facility in operating:
+            weight = tonnes[facility.id] / known if known > 0 else 1.0 / len(operating)
+            weights[str(facility.properties["country"])] += weight
+        sources = tuple(sorted({str(f.properties.get("source")) for f in operating}))
+        data.sites[(company, stage)] = Site(company, stage, dict(weights), sources)

@@ -1,0 +1,32 @@
+"""What every resolver receives: the store, the snapshot cache and the page-size limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import anyio.to_thread
+from strawberry.types import Info as StrawberryInfo
+
+from graph.analysis import Snapshot, SnapshotCache
+from graph.store import Store
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context:
+    store: Store
+    snapshots: SnapshotCache
+    max_page_size: int = 500
+
+    async def call(self, fn: Callable[[Store], T]) -> T:
+        """Run a blocking store call off the event loop."""
+        return await anyio.to_thread.run_sync(fn, self.store)
+
+    async def snapshot(self) -> Snapshot:
+        return await anyio.to_thread.run_sync(self.snapshots.get, self.store)
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,200 @@
+"""The Query root: analysts' questions, entity lists with cursor pagination, and lookups."""
+
+from __future__ import annotations
+
+from typing import TypeVar, cast
+
+import strawberry
+
+from graph.errors import QueryError
+from graph.model import Label
+from schema import answers
+from schema.context import Info
+from schema.entities import (
+    Company,
+    Component,
+    Country,
+    Element,
+    EndUse,
+    Entity,
+    ExportControl,
+    Facility,
+    MagnetType,
+    Material,
+    Observation,
+    Product,
+    Source,
+    to_entity,
+    to_source,
+)
+from schema.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor
+
+E = TypeVar("E")
+
+DEFAULT_PAGE = 50
+
+
+async def _connection(info: Info, label: Label, first: int, after: str | None) -> Connection[E]:
+    limit = info.context.max_page_size
+    if not 1 <= first <= limit:
+        raise QueryError(f"first must be between 1 and {limit}, got {first}")
+    start = decode_cursor(after)
+    rows = await info.context.call(lambda s: s.page(label, after=start, first=first + 1))
+    total = await info.context.call(lambda s: s.count(label))
+    convert = to_source if label is Label.SOURCE else to_entity
+    edges = [Edge(cursor=encode_cursor(n.id), node=cast(E, convert(n))) for n in rows[:first]]
+    return Connection(
+        total_count=total,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+    )
+
+
+async def _lookup(info: Info, label: Label, node_id: str) -> Entity | None:
+    found = await info.context.call(lambda s: s.nodes(label, [node_id]))
+    return to_entity(found[0]) if found else None
+
+
+@strawberry.type(description="The graph's version: every load bumps it.")
+class GraphInfo:
+    store: str
+    version: int
+    loaded_at: str | None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description=(
+            "Every product that depends on a country (ISO 3166 alpha-2) for an item "
+            "(element, material, magnet type or component id; all items when omitted), "
+            "ranked by share."
+        )
+    )
+    async def dependents(
+        self, info: Info, country: str, item: strawberry.ID | None = None
+    ) -> list[answers.Dependent]:
+        snapshot = await info.context.snapshot()
+        found = snapshot.dependents(country, str(item) if item is not None else None)
+        return [answers.dependent(d) for d in found]
+
+    @strawberry.field(
+        description=(
+            "Share-weighted dependence of a product (or component, magnet type, material) "
+            "on a country, stage by stage, with the heaviest paths and the sources used."
+        )
+    )
+    async def exposure(
+        self, info: Info, product: strawberry.ID, country: str, paths: int = 5
+    ) -> answers.Exposure:
+        if not 0 <= paths <= 50:
+            raise QueryError(f"paths must be between 0 and 50, got {paths}")
+        snapshot = await info.context.snapshot()
+        return answers.exposure(snapshot.exposure(str(product), country, paths=paths))
+
+    @strawberry.field
+    async def graph(self, info: Info) -> GraphInfo:
+        version = await info.context.call(lambda s: s.graph_version())
+        return GraphInfo(
+            store=info.context.store.kind, version=version.version, loaded_at=version.loaded_at
+        )
+
+    @strawberry.field
+    async def products(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Product]:
+        return await _connection(info, Label.PRODUCT, first, after)
+
+    @strawberry.field
+    async def components(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Component]:
+        return await _connection(info, Label.COMPONENT, first, after)
+
+    @strawberry.field
+    async def magnet_types(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[MagnetType]:
+        return await _connection(info, Label.MAGNET_TYPE, first, after)
+
+    @strawberry.field
+    async def materials(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Material]:
+        return await _connection(info, Label.MATERIAL, first, after)
+
+    @strawberry.field
+    async def elements(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Element]:
+        return await _connection(info, Label.ELEMENT, first, after)
+
+    @strawberry.field
+    async def companies(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Company]:
+        return await _connection(info, Label.COMPANY, first, after)
+
+    @strawberry.field
+    async def facilities(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Facility]:
+        return await _connection(info, Label.FACILITY, first, after)
+
+    @strawberry.field
+    async def countries(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Country]:
+        return await _connection(info, Label.COUNTRY, first, after)
+
+    @strawberry.field
+    async def end_uses(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[EndUse]:
+        return await _connection(info, Label.END_USE, first, after)
+
+    @strawberry.field
+    async def export_controls(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[ExportControl]:
+        return await _connection(info, Label.EXPORT_CONTROL, first, after)
+
+    @strawberry.field
+    async def observations(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Observation]:
+        return await _connection(info, Label.OBSERVATION, first, after)
+
+    @strawberry.field
+    async def sources(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Source]:
+        return await _connection(info, Label.SOURCE, first, after)
+
+    @strawberry.field(description="Any entity by id, whatever its kind.")
+    async def entity(self, info: Info, id: strawberry.ID) -> Entity | None:
+        labels = await info.context.call(lambda s: s.labels_of([str(id)]))
+        label = labels.get(str(id))
+        if label is None or label is Label.SOURCE:
+            return None
+        return await _lookup(info, label, str(id))
+
+    @strawberry.field
+    async def product(self, info: Info, id: strawberry.ID) -> Product | None:
+        return cast(Product | None, await _lookup(info, Label.PRODUCT, str(id)))
+
+    @strawberry.field
+    async def company(self, info: Info, id: strawberry.ID) -> Company | None:
+        return cast(Company | None, await _lookup(info, Label.COMPANY, str(id)))
+
+    @strawberry.field
+    async def country(self, info: Info, id: strawberry.ID) -> Country | None:
+        return cast(Country | None, await _lookup(info, Label.COUNTRY, str(id)))
+
+    @strawberry.field
+    async def source(self, info: Info, id: strawberry.ID) -> Source | None:
+        found = await info.context.call(lambda s: s.nodes(Label.SOURCE, [str(id)]))
+        return to_source(found[0]) if found else None
