@@ -110,3 +110,5 @@ BUMP_VERSION = (
 )
 
 PING = "RETURN 1 AS ok"
+
+CLEAR_BATCH = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"

@@ -139,6 +139,10 @@ class Neo4jStore:
         record = self._run(cypher.BUMP_VERSION, {"loaded_at": loaded_at}).records[0]
         return GraphVersion(int(record["version"]), record["loaded_at"])
 
+    def clear(self) -> None:
+        while self._run(cypher.CLEAR_BATCH, {"limit": 10_000}).records[0]["n"]:
+            pass
+
     def ping(self) -> None:
         try:
             self._driver.verify_connectivity()

@@ -111,9 +111,7 @@ def build_network(data: SupplyData) -> Network:
             if child is None:
                 continue
             links = data.sourcing.get((own, edge.child)) or (
-                data.sourcing.get((position.context, edge.child), [])
-                if position.context
-                else []
+                data.sourcing.get((position.context, edge.child), []) if position.context else []
             )
             inherited = context if context and rules[context] & below[edge.child] else None
             parts, rest = split_links(links)

@@ -77,6 +77,9 @@ class Store(Protocol):
 
     def bump_version(self, loaded_at: str) -> GraphVersion: ...
 
+    def clear(self) -> None:
+        """Delete every node and relationship (tests, and loads that replace the graph)."""
+
     def ping(self) -> None:
         """Raise StoreUnavailable unless the store answers."""
 

@@ -49,7 +49,11 @@ class DatasetWriter:
     def market(self, item: str, year: int = 2024, **shares: float) -> DatasetWriter:
         for country, share in shares.items():
             self.add(
-                "market_shares.csv", item=item, country=country, year=year, share=share,
+                "market_shares.csv",
+                item=item,
+                country=country,
+                year=year,
+                share=share,
                 scope="test",
             )
         return self
@@ -136,10 +140,24 @@ def facility_sites() -> DatasetWriter:
     d.magnet("m")
     d.add("companies.csv", id="s", name="S", country="JP", roles="magnet_maker")
     for fid, country, tonnes in (("s-vn", "VN", 300), ("s-jp", "JP", 100)):
-        d.add("facilities.csv", id=fid, name=fid, company="s", country=country,
-              stage="magnet", status="operating")
-        d.add("capacities.csv", producer=fid, item="m", tonnes=tonnes, year=2024,
-              status="actual", scope="magnets")
+        d.add(
+            "facilities.csv",
+            id=fid,
+            name=fid,
+            company="s",
+            country=country,
+            stage="magnet",
+            status="operating",
+        )
+        d.add(
+            "capacities.csv",
+            producer=fid,
+            item="m",
+            tonnes=tonnes,
+            year=2024,
+            status="actual",
+            scope="magnets",
+        )
     d.bom("p", "m", 1.0)
     d.add("sourcing.csv", consumer="p", item="m", supplier="s")
     d.market("m", CN=1.0)

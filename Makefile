@@ -1,0 +1,53 @@
+# The one way to do each thing. Every target sets up what it needs on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := graph schema loaders api
+DATASET ?= dataset
+
+.PHONY: help install run load serve test lint format bench neo4j-start neo4j-stop neo4j-status clean
+
+help:
+	@echo "make run     set up, load the bundled dataset, serve GraphQL at http://127.0.0.1:8000/graphql"
+	@echo "make test    lint, type-check and run every test (provisions a test Neo4j itself)"
+	@echo "make lint    ruff and mypy (strict) only"
+	@echo "make bench   benchmarks, JSON results in bench/results/"
+	@echo "make neo4j-start | neo4j-stop | neo4j-status   the local Neo4j server (scripts/neo4j)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "supplygraph needs Python 3.11+; set PYTHON=python3.11 or newer")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install neo4j-start
+	eval "$$(scripts/neo4j env)" && $(BIN)/supplygraph load $(DATASET) && exec $(BIN)/supplygraph serve
+
+test: lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check $(PACKAGES) tests
+	$(BIN)/ruff format --check $(PACKAGES) tests
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format $(PACKAGES) tests
+	$(BIN)/ruff check --fix $(PACKAGES) tests
+
+neo4j-start:
+	scripts/neo4j start
+
+neo4j-stop:
+	scripts/neo4j stop
+
+neo4j-status:
+	scripts/neo4j status
+
+clean:
+	-scripts/neo4j stop
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

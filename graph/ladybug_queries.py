@@ -1,0 +1,182 @@
+"""Every Cypher statement the embedded (Ladybug) store runs, as constants or pure builders.
+
+Labels, relationship types and property names come only from graph.model and are
+backticked; values are always ``$parameters``. Ladybug's dialect differs from Neo4j's:
+
+- tables are declared first: one node table per Label, one relationship table per RelType
+  listing every allowed (FROM, TO) pair, all derived from graph.model;
+- a parameter's type is inferred from its value, and a list-of-struct column that is null in
+  every row is inferred as STRING, so every value written is ``CAST`` to its declared type;
+  a null ``$after`` would be inferred as BOOLEAN, so it is cast to STRING too;
+- ``end`` is a keyword, so ``row.`end``` must be backticked (every name is);
+- there are no write counters, so upserts count what exists first (``existing_*``).
+"""
+
+from __future__ import annotations
+
+from graph.model import NODES, RELATIONSHIPS, Label, PropType, RelType
+
+META_TABLE = "SupplyGraphMeta"
+
+LADYBUG_TYPES: dict[PropType, str] = {
+    PropType.STRING: "STRING",
+    PropType.DOUBLE: "DOUBLE",
+    PropType.INT: "INT64",
+    PropType.BOOL: "BOOLEAN",
+    PropType.STRINGS: "STRING[]",
+}
+
+
+def _q(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _columns(properties: dict[str, PropType]) -> str:
+    return ", ".join(f"{_q(p)} {LADYBUG_TYPES[t]}" for p, t in properties.items())
+
+
+def _cast(expr: str, prop_type: PropType) -> str:
+    return f"CAST({expr} AS {LADYBUG_TYPES[prop_type]})"
+
+
+def schema_statements() -> list[str]:
+    statements = []
+    for label in Label:
+        props = NODES[label].properties
+        cols = _columns({p: t for p, t in props.items() if p != "id"})
+        id_col = f"{_q('id')} {LADYBUG_TYPES[props['id']]} PRIMARY KEY"
+        statements.append(
+            f"CREATE NODE TABLE IF NOT EXISTS {_q(label.value)}"
+            f"({id_col}{', ' + cols if cols else ''})"
+        )
+    for rel in RelType:
+        spec = RELATIONSHIPS[rel]
+        pairs = ", ".join(f"FROM {_q(a.value)} TO {_q(b.value)}" for a, b in spec.endpoints)
+        cols = _columns(spec.properties)
+        statements.append(
+            f"CREATE REL TABLE IF NOT EXISTS {_q(rel.value)}({pairs}{', ' + cols if cols else ''})"
+        )
+    statements.append(
+        f"CREATE NODE TABLE IF NOT EXISTS {_q(META_TABLE)}"
+        f"({_q('id')} STRING PRIMARY KEY, {_q('version')} INT64, {_q('loaded_at')} STRING)"
+    )
+    return statements
+
+
+def node_row_keys(label: Label) -> tuple[str, ...]:
+    """The keys of each ``$rows`` struct for upsert_nodes (every declared property)."""
+    return tuple(NODES[label].properties)
+
+
+def rel_row_keys(rel: RelType) -> tuple[str, ...]:
+    """The keys of each ``$rows`` struct for upsert_relationships."""
+    return ("start", "end", *RELATIONSHIPS[rel].properties)
+
+
+def upsert_nodes(label: Label) -> str:
+    props = {p: t for p, t in NODES[label].properties.items() if p != "id"}
+    sets = ", ".join(f"n.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
+    set_clause = f" SET {sets}" if sets else ""
+    return (
+        f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{{_q('id')}: row.{_q('id')}}})"
+        f"{set_clause}"
+    )
+
+
+def existing_nodes(label: Label) -> str:
+    """How many distinct ``$ids`` exist already (primary-key lookups, no scan)."""
+    return (
+        f"UNWIND $ids AS i MATCH (n:{_q(label.value)} {{{_q('id')}: i}}) "
+        f"RETURN count(DISTINCT n.{_q('id')}) AS n"
+    )
+
+
+def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
+    props = {p: t for p, t in RELATIONSHIPS[rel].properties.items() if p != "key"}
+    sets = ", ".join(f"r.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
+    set_clause = f" SET {sets}" if sets else ""
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (a:{_q(start.value)} {{{_q('id')}: row.{_q('start')}}}) "
+        f"MATCH (b:{_q(end.value)} {{{_q('id')}: row.{_q('end')}}}) "
+        f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: row.{_q('key')}}}]->(b)"
+        f"{set_clause}"
+    )
+
+
+def existing_relationships(rel: RelType, start: Label, end: Label) -> str:
+    """How many distinct relationships named by ``$keys`` ({start, end, key}) exist."""
+    return (
+        "UNWIND $keys AS k "
+        f"MATCH (a:{_q(start.value)} {{{_q('id')}: k.{_q('start')}}})"
+        f"-[r:{_q(rel.value)}]->"
+        f"(b:{_q(end.value)} {{{_q('id')}: k.{_q('end')}}}) "
+        f"WHERE r.{_q('key')} = k.{_q('key')} "
+        "RETURN count(DISTINCT ID(r)) AS n"
+    )
+
+
+def labels_of() -> str:
+    return " UNION ALL ".join(
+        f"UNWIND $ids AS i MATCH (n:{_q(label.value)} {{{_q('id')}: i}}) "
+        f"RETURN DISTINCT n.{_q('id')} AS id, label(n) AS label"
+        for label in Label
+    )
+
+
+def nodes_by_id(label: Label) -> str:
+    return f"MATCH (n:{_q(label.value)}) WHERE n.{_q('id')} IN $ids RETURN n ORDER BY n.{_q('id')}"
+
+
+def page(label: Label) -> str:
+    after = "CAST($after AS STRING)"
+    return (
+        f"MATCH (n:{_q(label.value)}) WHERE {after} IS NULL OR n.{_q('id')} > {after} "
+        f"RETURN n ORDER BY n.{_q('id')} LIMIT $first"
+    )
+
+
+def count(label: Label) -> str:
+    return f"MATCH (n:{_q(label.value)}) RETURN count(n) AS n"
+
+
+def neighbours(label: Label, rel: RelType, *, outgoing: bool) -> str:
+    arrow = f"-[:{_q(rel.value)}]->" if outgoing else f"<-[:{_q(rel.value)}]-"
+    return (
+        f"MATCH (a:{_q(label.value)} {{{_q('id')}: $id}}){arrow}(b) "
+        f"RETURN DISTINCT b ORDER BY b.{_q('id')}"
+    )
+
+
+def extract_nodes(label: Label) -> str:
+    return f"MATCH (n:{_q(label.value)}) RETURN n"
+
+
+def extract_relationships(rel: RelType) -> str:
+    """Start id, end id, then every declared property in RELATIONSHIPS order, one row each
+    (plain columns stream faster here than ``collect()`` or whole relationship values)."""
+    cols = ", ".join(f"r.{_q(p)}" for p in RELATIONSHIPS[rel].properties)
+    return f"MATCH (a)-[r:{_q(rel.value)}]->(b) RETURN a.{_q('id')}, b.{_q('id')}, {cols}"
+
+
+def count_relationships(rel: RelType) -> str:
+    return f"MATCH ()-[r:{_q(rel.value)}]->() RETURN count(r) AS n"
+
+
+GRAPH_VERSION = (
+    f"OPTIONAL MATCH (m:{_q(META_TABLE)} {{{_q('id')}: 'graph'}}) "
+    f"RETURN coalesce(m.{_q('version')}, 0) AS version, m.{_q('loaded_at')} AS loaded_at"
+)
+
+BUMP_VERSION = (
+    f"MERGE (m:{_q(META_TABLE)} {{{_q('id')}: 'graph'}}) "
+    f"SET m.{_q('version')} = coalesce(m.{_q('version')}, 0) + 1, "
+    f"m.{_q('loaded_at')} = CAST($loaded_at AS STRING) "
+    f"RETURN m.{_q('version')} AS version, m.{_q('loaded_at')} AS loaded_at"
+)
+
+PING = "RETURN 1 AS ok"
+
+BEGIN = "BEGIN TRANSACTION"
+COMMIT = "COMMIT"
+ROLLBACK = "ROLLBACK"

@@ -1,0 +1,124 @@
+"""The GraphQL API over real HTTP: a `supplygraph serve` process on each store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.served import cli, serving, store_env
+from tests.conftest import DATASET, STORE_KINDS
+
+SEED_PRODUCTS = {"suzuki-swift", "maruti-suzuki-cars", "india-indigenous-mri"}
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = store_env(request, request.param, tmp_path_factory.mktemp("api"))
+    loaded = cli("load", str(DATASET), "--quiet", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    with serving(env) as base:
+        yield base
+
+
+def gql(base: str, query: str, **variables: Any) -> dict[str, Any]:
+    response = httpx.post(
+        f"{base}/graphql", json={"query": query, "variables": variables}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    assert "Traceback" not in response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_health_and_readiness(api: str) -> None:
+    assert httpx.get(f"{api}/healthz").json() == {"status": "ok"}
+    ready = httpx.get(f"{api}/readyz").json()
+    assert ready["status"] == "ready" and ready["graph_version"] == 1
+
+
+def test_graphiql_is_served(api: str) -> None:
+    page = httpx.get(f"{api}/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+def test_dependents_on_chinese_sintered_ndfeb_lists_the_seed_products(api: str) -> None:
+    body = gql(
+        api,
+        """query($c: String!, $i: ID) { dependents(country: $c, item: $i) {
+             product { id name } share stage oems { id } endUses { id } } }""",
+        c="CN",
+        i="ndfeb-sintered",
+    )
+    rows = body["data"]["dependents"]
+    ids = [r["product"]["id"] for r in rows]
+    assert SEED_PRODUCTS <= set(ids)
+    shares = [r["share"] for r in rows]
+    assert shares == sorted(shares, reverse=True) and all(0 < s <= 1 for s in shares)
+    swift = next(r for r in rows if r["product"]["id"] == "suzuki-swift")
+    assert swift["oems"] == [{"id": "suzuki-motor"}]
+    assert swift["endUses"] == [{"id": "automotive"}]
+
+
+def test_exposure_has_stages_paths_and_sources(api: str) -> None:
+    body = gql(
+        api,
+        """{ exposure(product: "india-indigenous-mri", country: "IN") {
+             share stage graphVersion
+             stages { stage share basis coverage }
+             paths { share basis steps { item { id } supplier { id } } }
+             sources { id title } } }""",
+    )
+    answer = body["data"]["exposure"]
+    stages = {s["stage"]: s for s in answer["stages"]}
+    assert stages["magnet"]["basis"] == "company"
+    assert stages["magnet"]["share"] == pytest.approx(1.0)
+    assert answer["paths"][0]["steps"][-1]["supplier"] == {"id": "paras-defence"}
+    assert "seed-bs-rediff-2025-06" in {s["id"] for s in answer["sources"]}
+
+
+def test_pagination_walks_all_products(api: str) -> None:
+    query = """query($after: String) { products(first: 3, after: $after) {
+                 totalCount pageInfo { hasNextPage endCursor } nodes { id } } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        page = gql(api, query, after=after)["data"]["products"]
+        seen += [n["id"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == sorted(seen) and len(seen) == page["totalCount"] == len(set(seen))
+
+
+def test_lookups_and_relations(api: str) -> None:
+    body = gql(
+        api,
+        """{ company(id: "jl-mag") { name country cited { id } }
+                        product(id: "suzuki-swift") { oems { id } endUses { id } }
+                        entity(id: "Dy") { __typename name } nothing: product(id: "x") { id } }""",
+    )
+    data = body["data"]
+    assert data["company"]["country"] == "CN"
+    assert data["product"]["oems"] == [{"id": "suzuki-motor"}]
+    assert data["entity"] == {"__typename": "Element", "name": "Dysprosium"}
+    assert data["nothing"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ('{ exposure(product: "nope", country: "CN") { share } }', "NOT_FOUND"),
+        ('{ dependents(country: "XX") { share } }', "NOT_FOUND"),
+        ("{ products(first: 0) { totalCount } }", "BAD_REQUEST"),
+        ('{ products(after: "garbage!") { totalCount } }', "BAD_REQUEST"),
+        ("{ exposure(product: ) }", "GRAPHQL_VALIDATION"),
+        ("{ noSuchField }", "GRAPHQL_VALIDATION"),
+    ],
+)
+def test_errors_are_typed_and_leak_nothing(api: str, query: str, code: str) -> None:
+    body = gql(api, query)
+    assert [e["extensions"]["code"] for e in body["errors"]] == [code]
+    assert 'File "' not in str(body)

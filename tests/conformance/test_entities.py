@@ -1,0 +1,63 @@
+"""Entity lookups, pagination and neighbours: the same on every store."""
+
+from __future__ import annotations
+
+import csv
+
+from graph.model import Label, RelType
+from graph.store import Store
+from tests.conftest import DATASET
+
+
+def _ids(file: str) -> list[str]:
+    with (DATASET / file).open(encoding="utf-8") as handle:
+        return sorted(row["id"] for row in csv.DictReader(handle))
+
+
+def test_pages_walk_every_node_once_in_id_order(loaded_store: Store) -> None:
+    expected = _ids("companies.csv")
+    seen: list[str] = []
+    after: str | None = None
+    while True:
+        page = loaded_store.page(Label.COMPANY, after=after, first=4)
+        if not page:
+            break
+        seen += [n.id for n in page]
+        after = page[-1].id
+    assert seen == expected
+    assert loaded_store.count(Label.COMPANY) == len(expected)
+
+
+def test_lookup_by_id_returns_the_properties_as_loaded(loaded_store: Store) -> None:
+    [jl] = loaded_store.nodes(Label.COMPANY, ["jl-mag"])
+    assert jl.properties["country"] == "CN"
+    assert jl.properties["roles"] == ["magnet_maker"]
+    assert loaded_store.nodes(Label.COMPANY, ["nobody"]) == []
+    assert loaded_store.labels_of(["jl-mag", "CN", "Dy", "nobody"]) == {
+        "jl-mag": Label.COMPANY,
+        "CN": Label.COUNTRY,
+        "Dy": Label.ELEMENT,
+    }
+
+
+def test_neighbours_follow_relationships_both_ways(loaded_store: Store) -> None:
+    oems = loaded_store.neighbours(Label.PRODUCT, "suzuki-swift", RelType.MAKES, outgoing=False)
+    assert [(n.label, n.id) for n in oems] == [(Label.COMPANY, "suzuki-motor")]
+    covered = loaded_store.neighbours(
+        Label.EXPORT_CONTROL, "cn-mofcom-18-2025", RelType.COVERS, outgoing=True
+    )
+    ids = {n.id for n in covered}
+    assert {"Dy", "Tb", "Sm", "ndfeb-sintered-dytb", "smco"} <= ids
+    assert "Nd" not in ids
+
+
+def test_extraction_returns_every_relationship_with_its_properties(loaded_store: Store) -> None:
+    produces = list(loaded_store.extract_relationships([RelType.PRODUCES]))
+    assert len(produces) == loaded_store.counts()["PRODUCES"]
+    usgs_cn = [
+        r
+        for r in produces
+        if r.start == "CN" and r.end == "re-concentrate" and r.properties.get("tonnes")
+    ]
+    assert [r.properties["tonnes"] for r in usgs_cn] == [270000.0]
+    assert usgs_cn[0].properties["year"] == 2024

@@ -1,0 +1,113 @@
+"""Loading, idempotency and refusal of bad input: the same on every store."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from graph.errors import LoadError
+from graph.model import Label, RelType
+from graph.store import Store
+from loaders.load import load, prepare
+from tests.conftest import DATASET
+
+
+def _snapshot(store: Store) -> tuple[list[tuple[str, str, tuple[tuple[str, object], ...]]], ...]:
+    nodes = sorted(
+        (n.label.value, n.id, tuple(sorted((k, repr(v)) for k, v in n.properties.items())))
+        for n in store.extract_nodes(list(Label))
+    )
+    rels = sorted(
+        (
+            r.type.value,
+            f"{r.start}>{r.end}",
+            tuple(sorted((k, repr(v)) for k, v in r.properties.items())),
+        )
+        for r in store.extract_relationships(list(RelType))
+    )
+    return nodes, rels
+
+
+def test_bundled_dataset_loads_every_row(store: Store) -> None:
+    batch = prepare(store=store, path=str(DATASET))
+    summary, version = load(store=store, path=str(DATASET), batch_size=37)
+    expected_nodes = Counter(n.label.value for n in batch.nodes)
+    expected_rels = Counter(r.type.value for r in batch.relationships)
+    counts = store.counts()
+    for label in Label:
+        assert counts[label.value] == expected_nodes.get(label.value, 0), label
+    for rel in RelType:
+        assert counts[rel.value] == expected_rels.get(rel.value, 0), rel
+    assert summary.total.created == len(batch.nodes) + len(batch.relationships)
+    assert summary.total.matched == 0
+    assert version.version == 1
+    assert counts["Product"] >= 8 and counts["PRODUCES"] >= 20
+
+
+def test_loading_twice_leaves_the_graph_identical(store: Store) -> None:
+    load(store=store, path=str(DATASET))
+    before = _snapshot(store)
+    summary, version = load(store=store, path=str(DATASET))
+    assert summary.total.created == 0
+    assert summary.total.matched == len(before[0]) + len(before[1])
+    assert _snapshot(store) == before
+    assert version.version == 2
+
+
+def test_bad_rows_are_all_listed_and_nothing_is_written(store: Store, tmp_path: Path) -> None:
+    load(store=store, path=str(DATASET))
+    before = _snapshot(store)
+    bad = tmp_path / "bad"
+    shutil.copytree(DATASET, bad)
+    with (bad / "bom.csv").open("a", encoding="utf-8") as f:
+        f.write("suzuki-swift,auto-aux-motors,1.4,,,,,sg-modelling,low,\n")
+        f.write("suzuki-swift,no-such-part,0.5,,,,,sg-modelling,low,\n")
+    with (bad / "products.csv").open("a", encoding="utf-8") as f:
+        f.write("new-product,A new product,,sg-modelling,certain,\n")
+    lines = (bad / "bom.csv").read_text(encoding="utf-8").splitlines()
+    n = len(lines)
+    with pytest.raises(LoadError) as caught:
+        load(store=store, path=str(bad))
+    messages = [str(p) for p in caught.value.problems]
+    assert f"bom.csv:{n - 1}: share: Input should be less than or equal to 1 (got '1.4')" in (
+        messages
+    )
+    assert any(m.startswith(f"bom.csv:{n}: child: 'no-such-part' is not defined") for m in messages)
+    assert any(m.startswith("products.csv:") and ": confidence: " in m for m in messages)
+    assert _snapshot(store) == before
+    assert store.graph_version().version == 1
+
+
+def test_a_dataset_may_refer_to_nodes_already_stored(store: Store, tmp_path: Path) -> None:
+    load(store=store, path=str(DATASET))
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "products.csv").write_text(
+        "id,name,oem,source,confidence,note\n"
+        "swift-hybrid,Suzuki Swift hybrid,suzuki-motor,seed-bs-rediff-2025-06,low,test\n",
+        encoding="utf-8",
+    )
+    (extra / "bom.csv").write_text(
+        "parent,child,share,source,confidence\nswift-hybrid,auto-aux-motors,1.0,sg-modelling,low\n",
+        encoding="utf-8",
+    )
+    summary, _ = load(store=store, path=str(extra))
+    assert summary.nodes["Product"].created == 1
+    assert summary.relationships["CONTAINS"].created == 1
+    assert [
+        n.id for n in store.neighbours(Label.PRODUCT, "swift-hybrid", RelType.MAKES, outgoing=False)
+    ] == ["suzuki-motor"]
+
+
+def test_unknown_columns_and_files_are_refused(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "countries.csv").write_text("id,name,colour\nCN,China,red\n", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load(store=store, path=str(tmp_path))
+    messages = [str(p) for p in caught.value.problems]
+    assert "countries.csv:1: colour: unknown column" in messages
+    assert any(m.startswith("notes.csv:0: file: unknown file name") for m in messages)
+    assert store.count(Label.COUNTRY) == 0

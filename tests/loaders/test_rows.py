@@ -1,0 +1,91 @@
+"""Row validation messages name the file, row and field, and say what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.errors import LoadError
+from graph.model import Label
+from loaders.readers import dataset
+from loaders.validate import validate
+from tests.casebook import DatasetWriter
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(LoadError) as caught:
+        validate(dataset.read(str(folder)), existing=lambda ids: {})
+    return [str(p) for p in caught.value.problems]
+
+
+def test_every_bad_field_is_reported_with_its_row(tmp_path: Path) -> None:
+    d = DatasetWriter().countries("CN")
+    d.add("products.csv", id="p", name="P")
+    d.add("magnet_types.csv", id="m", name="M", family="ndfeb", rare_earth="maybe")
+    d.add("bom.csv", parent="p", child="m", share=0.5, kg_per_unit=-1)
+    d.add("market_shares.csv", item="m", country="cn", year=2024, share=0.5, scope="x")
+    d.add(
+        "export_controls.csv", id="x", name="X", issuer="CN", announced="2025-13", status="in_force"
+    )
+    problems = _problems(d.write(tmp_path))
+    assert (
+        "magnet_types.csv:2: rare_earth: Input should be a valid boolean, unable to "
+        "interpret input (got 'maybe')" in problems
+    )
+    assert (
+        "bom.csv:2: kg_per_unit: Input should be greater than or equal to 0 (got '-1')" in problems
+    )
+    assert any(
+        p.startswith("market_shares.csv:2: country: String should match pattern") for p in problems
+    )
+    assert any(p.startswith("export_controls.csv:2: announced: Value error") for p in problems)
+
+
+def test_shares_of_one_whole_may_not_exceed_one(tmp_path: Path) -> None:
+    d = DatasetWriter().countries("CN", "JP")
+    d.add("magnet_types.csv", id="m", name="M", family="ndfeb", rare_earth="true")
+    d.market("m", CN=0.7, JP=0.4)
+    problems = _problems(d.write(tmp_path))
+    assert problems == [
+        "market_shares.csv:3: share: the shares of PRODUCES rows for 'm' from source "
+        "'src-test' add up to 1.1, above 1"
+    ]
+
+
+def test_duplicate_ids_and_wrong_kinds_are_refused(tmp_path: Path) -> None:
+    d = DatasetWriter().countries("CN")
+    d.add("products.csv", id="p", name="P").add("components.csv", id="p", name="Also P")
+    d.add("companies.csv", id="co", name="Co", country="CN", roles="oem")
+    d.add("sourcing.csv", consumer="co", item="co", supplier="co")
+    problems = _problems(d.write(tmp_path))
+    assert "products.csv:2: id: 'p' is already defined at components.csv:2" in problems
+    assert (
+        "sourcing.csv:2: item: 'co' is a Company, expected Material or MagnetType or "
+        "Component" in problems
+    )
+
+
+def test_a_suspended_control_needs_its_end_date(tmp_path: Path) -> None:
+    d = DatasetWriter().countries("CN")
+    d.add(
+        "export_controls.csv",
+        id="x",
+        name="X",
+        issuer="CN",
+        announced="2025-10-09",
+        status="suspended",
+    )
+    assert _problems(d.write(tmp_path)) == [
+        "export_controls.csv:2: suspended_until: a suspended control needs suspended_until"
+    ]
+
+
+def test_references_resolve_against_the_store(tmp_path: Path) -> None:
+    d = DatasetWriter()
+    d.add("products.csv", id="p", name="P", oem="known-oem")
+    batch = validate(
+        dataset.read(str(d.write(tmp_path))),
+        existing=lambda ids: {i: Label.COMPANY for i in ids if i == "known-oem"},
+    )
+    assert [(r.start, r.end) for r in batch.relationships] == [("known-oem", "p")]
