@@ -1,19 +1,48 @@
 """Answers to the analysts' questions, from one solved snapshot of the graph.
 
 ``Snapshot`` is built once per graph version (see ``SnapshotCache``) and answers from
-memory; the numbers come from graph.exposure, the facts from graph.supply.
+memory: exposure and dependents (graph.exposure), concentration (graph.concentration) and
+export-control scenarios (graph.scenario). OEMs and end uses are answered as the
+unweighted mean over their products, since unit volumes are not in the graph.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 
-from graph.errors import NotFound
-from graph.exposure import BASES, STAGES, propagate, reachable, through_exposure, top_routes
+from graph import scenario as sc
+from graph.answers import (
+    CarriedPath,
+    Concentration,
+    CountryShare,
+    Dependent,
+    Exposure,
+    GroupImpact,
+    Named,
+    PathStep,
+    ProductImpact,
+    Scenario,
+    SourceInfo,
+    StageShare,
+    VolumeImpact,
+)
+from graph.concentration import CRMA_BENCHMARK, concentration, pick
+from graph.errors import NotFound, QueryError
+from graph.exposure import (
+    BASES,
+    STAGES,
+    propagate,
+    reachable,
+    through_exposure,
+    top_routes,
+)
 from graph.model import Label, Stage
 from graph.network import Basis, Network, Position, build_network
 from graph.store import GraphVersion, Store
@@ -22,69 +51,10 @@ from graph.supply import ANALYSIS_LABELS, ANALYSIS_RELATIONSHIPS, SupplyData, bu
 EPSILON = 1e-12
 
 
-@dataclass(frozen=True)
-class Named:
-    id: str
-    name: str
-    label: str
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    id: str
-    title: str
-    publisher: str | None
-    date: str | None
-    url: str | None
-
-
-@dataclass(frozen=True)
-class StageShare:
-    stage: Stage
-    share: float
-    company_share: float
-    market_share: float
-    coverage: float
-    """Fraction of the flow reaching this stage whose country is known."""
-    basis: str
-    """'company', 'market', 'mixed' (both kinds of fact), or 'none' (no origin known)."""
-
-
-@dataclass(frozen=True)
-class PathStep:
-    item: Named
-    supplier: Named | None
-
-
-@dataclass(frozen=True)
-class CarriedPath:
-    steps: tuple[PathStep, ...]
-    stage: Stage
-    country: str
-    basis: Basis
-    share: float
-
-
-@dataclass(frozen=True)
-class Exposure:
-    item: Named
-    country: str
-    share: float
-    """The highest stage share: at least this fraction passes through the country."""
-    stage: Stage | None
-    stages: tuple[StageShare, ...]
-    paths: tuple[CarriedPath, ...]
-    sources: tuple[SourceInfo, ...]
-    version: GraphVersion
-
-
-@dataclass(frozen=True)
-class Dependent:
-    product: Named
-    share: float
-    stage: Stage
-    oems: tuple[Named, ...]
-    end_uses: tuple[Named, ...]
+class SubjectKind(StrEnum):
+    PRODUCT = "product"
+    OEM = "oem"
+    END_USE = "end_use"
 
 
 class Snapshot:
@@ -93,75 +63,14 @@ class Snapshot:
         self.version = version
         self.network: Network = build_network(data)
         self.propagation = propagate(self.network)
+        self.products = sorted(i for i, item in data.items.items() if item.label is Label.PRODUCT)
+        self._end_uses_of = {p: self._end_uses(p) for p in self.products}
+
+    # -- naming and lookup -------------------------------------------------------------
 
     def named(self, node_id: str) -> Named:
         label = self.data.labels.get(node_id)
         return Named(node_id, self.data.names.get(node_id, node_id), label.value if label else "")
-
-    def _country(self, country: str) -> int | None:
-        if self.data.labels.get(country) is not Label.COUNTRY:
-            raise NotFound(f"no country '{country}' in the graph; use an ISO 3166 alpha-2 code")
-        return self.propagation.country_index(country)
-
-    def _position(self, item: str) -> int:
-        if item not in self.data.items:
-            raise NotFound(f"no product, component, magnet type or material with id '{item}'")
-        return self.network.index[Position(item)]
-
-    def exposure(self, item: str, country: str, *, paths: int = 5) -> Exposure:
-        c = self._country(country)
-        v = self._position(item)
-        prop = self.propagation
-        stages: list[StageShare] = []
-        for s, stage in enumerate(STAGES):
-            by_basis = [
-                float(prop.exposure[v, b, s, c]) if c is not None else 0.0
-                for b in range(len(BASES))
-            ]
-            known = [float(prop.exposure[v, b, s, :].sum()) for b in range(len(BASES))]
-            reach = float(prop.reach[v, s])
-            stages.append(
-                StageShare(
-                    stage=stage,
-                    share=sum(by_basis),
-                    company_share=by_basis[0],
-                    market_share=by_basis[1],
-                    coverage=min(1.0, sum(known) / reach) if reach > EPSILON else 0.0,
-                    basis=_basis(known),
-                )
-            )
-        top = max(stages, key=lambda st: st.share)
-        routes = top_routes(self.network, v, country, limit=paths) if c is not None else []
-        return Exposure(
-            item=self.named(item),
-            country=country,
-            share=top.share,
-            stage=top.stage if top.share > EPSILON else None,
-            stages=tuple(stages),
-            paths=tuple(
-                CarriedPath(
-                    tuple(self._step(i) for i in route.positions),
-                    route.stage,
-                    country,
-                    route.basis,
-                    route.weight,
-                )
-                for route in routes
-            ),
-            sources=self.sources_behind(v),
-            version=self.version,
-        )
-
-    def _step(self, i: int) -> PathStep:
-        position = self.network.positions[i]
-        supplier = self.named(position.supplier) if position.supplier else None
-        return PathStep(self.named(position.item), supplier)
-
-    def sources_behind(self, v: int) -> tuple[SourceInfo, ...]:
-        ids: set[str] = set()
-        for i in reachable(self.network, v):
-            ids |= self.network.sources[i]
-        return tuple(self.source(s) for s in sorted(ids))
 
     def source(self, source_id: str) -> SourceInfo:
         props = self.data.sources.get(source_id, {})
@@ -173,23 +82,111 @@ class Snapshot:
             props.get("url"),
         )
 
+    def _country(self, country: str) -> int | None:
+        if self.data.labels.get(country) is not Label.COUNTRY:
+            raise NotFound(f"no country '{country}' in the graph; use an ISO 3166 alpha-2 code")
+        return self.propagation.country_index(country)
+
+    def _row(self, item: str) -> int:
+        return self.network.index[Position(item)]
+
+    def _subject_products(self, subject: str) -> tuple[list[int], tuple[Named, ...]]:
+        """The positions an answer about ``subject`` averages over, and its products."""
+        label = self.data.labels.get(subject)
+        if subject in self.data.items:
+            return [self._row(subject)], ()
+        if label is Label.COMPANY:
+            products = [p for p in self.products if subject in self.data.oems.get(p, [])]
+        elif label is Label.END_USE:
+            products = [p for p in self.products if subject in self._end_uses_of[p]]
+        else:
+            raise NotFound(
+                f"no product, component, magnet type, material, OEM or end use with id '{subject}'"
+            )
+        if not products:
+            raise QueryError(f"'{subject}' has no products in the graph")
+        return [self._row(p) for p in products], tuple(self.named(p) for p in products)
+
+    # -- exposure ------------------------------------------------------------------------
+
+    def exposure(self, subject: str, country: str, *, paths: int = 5) -> Exposure:
+        c = self._country(country)
+        rows, products = self._subject_products(subject)
+        prop = self.propagation
+        exposure = prop.exposure[rows].mean(axis=0)
+        reach = prop.reach[rows].mean(axis=0)
+        stages: list[StageShare] = []
+        for s, stage in enumerate(STAGES):
+            by_basis = [float(exposure[b, s, c]) if c is not None else 0.0 for b in range(2)]
+            known = [float(exposure[b, s, :].sum()) for b in range(len(BASES))]
+            stages.append(
+                StageShare(
+                    stage=stage,
+                    share=sum(by_basis),
+                    company_share=by_basis[0],
+                    market_share=by_basis[1],
+                    coverage=min(1.0, sum(known) / reach[s]) if reach[s] > EPSILON else 0.0,
+                    basis=_basis(known),
+                )
+            )
+        top = max(stages, key=lambda st: st.share)
+        return Exposure(
+            subject=self.named(subject),
+            products=products,
+            country=country,
+            share=top.share,
+            stage=top.stage if top.share > EPSILON else None,
+            stages=tuple(stages),
+            paths=self._paths(rows, country, paths) if c is not None else (),
+            sources=self.sources_behind(rows),
+            version=self.version,
+        )
+
+    def _paths(self, rows: list[int], country: str, limit: int) -> tuple[CarriedPath, ...]:
+        found = [
+            CarriedPath(
+                tuple(self._step(i) for i in route.positions),
+                route.stage,
+                country,
+                route.basis,
+                route.weight / len(rows),
+            )
+            for v in rows
+            for route in top_routes(self.network, v, country, limit=limit)
+        ]
+        return tuple(sorted(found, key=lambda p: -p.share)[:limit])
+
+    def _step(self, i: int) -> PathStep:
+        position = self.network.positions[i]
+        supplier = self.named(position.supplier) if position.supplier else None
+        return PathStep(self.named(position.item), supplier)
+
+    def sources_behind(
+        self, rows: Iterable[int], extra: Iterable[str] = ()
+    ) -> tuple[SourceInfo, ...]:
+        ids: set[str] = {s for s in extra if s}
+        for v in rows:
+            for i in reachable(self.network, v):
+                ids |= self.network.sources[i]
+        return tuple(self.source(s) for s in sorted(ids))
+
+    # -- dependents ----------------------------------------------------------------------
+
     def item_targets(self, item: str) -> frozenset[int]:
         label = self.data.labels.get(item)
         if label is Label.ELEMENT:
             items = {i for i, elements in self.data.elements.items() if item in elements}
         elif item in self.data.items:
-            items = {item}
-            stack = [item]
-            while stack:
-                for grade in self.data.grades.get(stack.pop(), ()):
-                    if grade not in items:
-                        items.add(grade)
-                        stack.append(grade)
+            items = set(sc.covered_items(self.data, frozenset({item})))
         else:
             raise NotFound(f"no element, material, magnet type or component with id '{item}'")
         return frozenset(i for i, p in enumerate(self.network.positions) if p.item in items)
 
-    def dependents(self, country: str, item: str | None = None) -> list[Dependent]:
+    def dependents(
+        self, country: str, item: str | None = None, kind: SubjectKind = SubjectKind.PRODUCT
+    ) -> list[Dependent]:
+        """Products (or OEMs, or end uses) depending on ``country``, for ``item`` if given:
+        ranked by their highest stage share."""
         c = self._country(country)
         if c is None:
             return []
@@ -198,38 +195,235 @@ class Snapshot:
             per_stage = prop.exposure[:, :, :, c].sum(axis=1)
         else:
             per_stage = through_exposure(prop, self.item_targets(item))[:, :, c]
+        groups: dict[str, list[str]] = defaultdict(list)
+        for product in self.products:
+            if kind is SubjectKind.PRODUCT:
+                keys = [product]
+            elif kind is SubjectKind.OEM:
+                keys = self.data.oems.get(product, [])
+            else:
+                keys = self._end_uses_of[product]
+            for key in keys:
+                groups[key].append(product)
         out = []
-        for product_id, product in self.data.items.items():
-            if product.label is not Label.PRODUCT:
-                continue
-            v = self.network.index[Position(product_id)]
-            s = int(np.argmax(per_stage[v]))
-            share = float(per_stage[v, s])
-            if share <= EPSILON:
+        for key, products in groups.items():
+            vector: npt.NDArray[np.float64] = per_stage[[self._row(p) for p in products]].mean(
+                axis=0
+            )
+            s = int(np.argmax(vector))
+            if vector[s] <= EPSILON:
                 continue
             out.append(
                 Dependent(
-                    product=self.named(product_id),
-                    share=share,
+                    subject=self.named(key),
+                    share=float(vector[s]),
                     stage=STAGES[s],
-                    oems=tuple(self.named(o) for o in self.data.oems.get(product_id, [])),
-                    end_uses=tuple(self._end_uses(v)),
+                    oems=_names(self, {o for p in products for o in self.data.oems.get(p, [])}),
+                    end_uses=_names(self, {e for p in products for e in self._end_uses_of[p]}),
+                    products=_names(self, set(products)),
                 )
             )
-        return sorted(out, key=lambda d: (-d.share, d.product.id))
+        return sorted(out, key=lambda d: (-d.share, d.subject.id))
 
-    def _end_uses(self, v: int) -> list[Named]:
+    def _end_uses(self, product: str) -> list[str]:
         """The product's own end uses, or else those of what it contains."""
-        product = self.network.positions[v].item
         direct = self.data.end_uses.get(product, [])
         if direct:
-            return [self.named(e) for e in direct]
+            return list(direct)
         found = {
             e
-            for i in reachable(self.network, v)
+            for i in reachable(self.network, self._row(product))
             for e in self.data.end_uses.get(self.network.positions[i].item, [])
         }
-        return [self.named(e) for e in sorted(found)]
+        return sorted(found)
+
+    # -- concentration -------------------------------------------------------------------
+
+    def concentration(
+        self,
+        *,
+        item: str | None = None,
+        stage: Stage | None = None,
+        year: int | None = None,
+        threshold: float = CRMA_BENCHMARK,
+    ) -> list[Concentration]:
+        if not 0.0 <= threshold <= 1.0:
+            raise QueryError(f"threshold must be between 0 and 1, got {threshold}")
+        if item is not None and item not in self.data.items:
+            raise NotFound(f"no material, magnet type or component with id '{item}'")
+        items = [item] if item is not None else sorted(self.data.market_sets)
+        out = []
+        for i in items:
+            if stage is not None and self.data.items[i].stage is not stage:
+                continue
+            mix = pick(self.data.market_sets.get(i, []), year)
+            if mix is None:
+                continue
+            result = concentration(mix, threshold=threshold)
+            out.append(
+                Concentration(
+                    item=self.named(i),
+                    stage=self.data.items[i].stage,
+                    year=result.year,
+                    shares=tuple(CountryShare(c, s) for c, s in result.shares),
+                    hhi=result.hhi,
+                    top1=result.top1,
+                    top3=result.top3,
+                    coverage=result.coverage,
+                    threshold=threshold,
+                    flagged=result.flagged,
+                    source=self.source(result.source) if result.source else None,
+                    confidence=result.confidence,
+                )
+            )
+        return out
+
+    # -- scenarios -----------------------------------------------------------------------
+
+    def scenario(
+        self,
+        *,
+        control: str | None = None,
+        issuer: str | None = None,
+        items: list[str] | None = None,
+        approval_rate: float = 0.0,
+        start: date | None = None,
+        duration_weeks: float = 8.0,
+        as_of: date | None = None,
+    ) -> Scenario:
+        if not 0.0 <= approval_rate <= 1.0:
+            raise QueryError(f"approvalRate must be between 0 and 1, got {approval_rate}")
+        if duration_weeks < 0:
+            raise QueryError(f"durationWeeks must not be negative, got {duration_weeks}")
+        regime = self._control(control, issuer, items)
+        self._country(regime.issuer)
+        first_day = (
+            start
+            or (
+                date.fromisoformat(regime.effective)
+                if regime.effective and len(regime.effective) == 10
+                else None
+            )
+            or date.today()
+        )
+        day = as_of or first_day
+        in_force, status = sc.status_on(regime, day)
+        covered = sc.covered_items(self.data, regime.items)
+        impacts: list[ProductImpact] = []
+        volumes: list[VolumeImpact] = []
+        if in_force:
+            controlled = sc.controlled_fraction(
+                self.network, self.propagation, regime.issuer, covered
+            )
+            impacts = self._impacts(controlled, approval_rate, first_day, duration_weeks)
+            volumes = self._volumes(controlled, approval_rate)
+        by_oem: dict[str, list[float]] = defaultdict(list)
+        by_use: dict[str, list[float]] = defaultdict(list)
+        for impact in impacts:
+            for oem in impact.oems:
+                by_oem[oem.id].append(impact.shortfall)
+            for use in impact.end_uses:
+                by_use[use.id].append(impact.shortfall)
+        rows = [self._row(i.product.id) for i in impacts]
+        extra = [regime.source or "", *(v.source or "" for v in volumes)]
+        return Scenario(
+            control=self.named(regime.id) if regime.id else None,
+            issuer=regime.issuer,
+            items=_names(self, set(regime.items)),
+            covered=_names(self, set(covered)),
+            approval_rate=approval_rate,
+            start=first_day.isoformat(),
+            duration_weeks=duration_weeks,
+            as_of=day.isoformat(),
+            in_force=in_force,
+            status=status,
+            products=tuple(impacts),
+            oems=_groups(self, by_oem),
+            end_uses=_groups(self, by_use),
+            volumes=tuple(volumes),
+            sources=self.sources_behind(rows, extra),
+            version=self.version,
+        )
+
+    def _control(
+        self, control: str | None, issuer: str | None, items: list[str] | None
+    ) -> sc.Control:
+        if control is not None:
+            regime = sc.control_from_graph(self.data, control)
+            if items:
+                regime = sc.Control(**{**regime.__dict__, "items": frozenset(items)})
+            return regime
+        if issuer is None or not items:
+            raise QueryError("give a control id, or an issuer and the items it controls")
+        return sc.Control(id=None, name="custom control", issuer=issuer, items=frozenset(items))
+
+    def _impacts(
+        self,
+        controlled: npt.NDArray[np.float64],
+        approval_rate: float,
+        start: date,
+        duration_weeks: float,
+    ) -> list[ProductImpact]:
+        out = []
+        for product in self.products:
+            v = self._row(product)
+            share = float(controlled[v])
+            if share <= EPSILON:
+                continue
+            shortfall = share * (1.0 - approval_rate)
+            tree = {self.network.positions[i].item for i in reachable(self.network, v)}
+            cover = sc.stock_cover(self.data, product, tree)
+            weeks = sc.weeks_to_stockout(cover, shortfall)
+            out.append(
+                ProductImpact(
+                    product=self.named(product),
+                    controlled=share,
+                    shortfall=shortfall,
+                    oems=_names(self, set(self.data.oems.get(product, []))),
+                    end_uses=_names(self, set(self._end_uses_of[product])),
+                    cover_weeks=(cover.weeks, cover.weeks_high) if cover else None,
+                    weeks_to_stockout=weeks,
+                    stockout_dates=(
+                        sc.add_weeks(start, weeks[0]).isoformat(),
+                        sc.add_weeks(start, weeks[1]).isoformat(),
+                    )
+                    if weeks
+                    else None,
+                    runs_out_within_duration=weeks[0] <= duration_weeks if weeks else None,
+                )
+            )
+        return sorted(out, key=lambda i: (-i.shortfall, i.product.id))
+
+    def _volumes(
+        self, controlled: npt.NDArray[np.float64], approval_rate: float
+    ) -> list[VolumeImpact]:
+        out = []
+        for volume in self.data.volumes:
+            if volume.item not in self.data.items:
+                continue
+            share = float(controlled[self._row(volume.item)])
+            out.append(
+                VolumeImpact(
+                    holder=self.named(volume.holder),
+                    item=self.named(volume.item),
+                    kind=volume.kind,
+                    year=volume.fact.year,
+                    tonnes=volume.tonnes,
+                    shortfall_tonnes=volume.tonnes * share * (1.0 - approval_rate),
+                    scope=volume.scope,
+                    source=volume.fact.source,
+                )
+            )
+        return sorted(out, key=lambda v: (-v.shortfall_tonnes, v.holder.id, v.item.id))
+
+
+def _names(snapshot: Snapshot, ids: set[str]) -> tuple[Named, ...]:
+    return tuple(snapshot.named(i) for i in sorted(ids))
+
+
+def _groups(snapshot: Snapshot, shortfalls: dict[str, list[float]]) -> tuple[GroupImpact, ...]:
+    groups = [GroupImpact(snapshot.named(k), max(v), len(v)) for k, v in shortfalls.items()]
+    return tuple(sorted(groups, key=lambda g: (-g.shortfall, g.entity.id)))
 
 
 def _basis(known: list[float]) -> str:

@@ -5,14 +5,19 @@ backticked; values are always ``$parameters``. Ladybug's dialect differs from Ne
 
 - tables are declared first: one node table per Label, one relationship table per RelType
   listing every allowed (FROM, TO) pair, all derived from graph.model;
-- a parameter's type is inferred from its value, and a list-of-struct column that is null in
-  every row is inferred as STRING, so every value written is ``CAST`` to its declared type;
-  a null ``$after`` would be inferred as BOOLEAN, so it is cast to STRING too;
-- ``end`` is a keyword, so ``row.`end``` must be backticked (every name is);
-- there are no write counters, so upserts count what exists first (``existing_*``).
+- a parameter's type is inferred from its value, so every value written is ``CAST`` to its
+  declared type, and a null ``$after`` (else inferred as BOOLEAN) is cast to STRING;
+- rows travel column-wise, not as a list of structs, and the statement text depends on
+  which columns are all null or all empty (see ``_columns``);
+- ``end`` is a keyword, so names are always backticked;
+- there are no write counters: an upsert counts the table before and after, in its
+  transaction.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from graph.model import NODES, RELATIONSHIPS, Label, PropType, RelType
 
@@ -31,7 +36,7 @@ def _q(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _columns(properties: dict[str, PropType]) -> str:
+def _declare(properties: dict[str, PropType]) -> str:
     return ", ".join(f"{_q(p)} {LADYBUG_TYPES[t]}" for p, t in properties.items())
 
 
@@ -43,7 +48,7 @@ def schema_statements() -> list[str]:
     statements = []
     for label in Label:
         props = NODES[label].properties
-        cols = _columns({p: t for p, t in props.items() if p != "id"})
+        cols = _declare({p: t for p, t in props.items() if p != "id"})
         id_col = f"{_q('id')} {LADYBUG_TYPES[props['id']]} PRIMARY KEY"
         statements.append(
             f"CREATE NODE TABLE IF NOT EXISTS {_q(label.value)}"
@@ -52,7 +57,7 @@ def schema_statements() -> list[str]:
     for rel in RelType:
         spec = RELATIONSHIPS[rel]
         pairs = ", ".join(f"FROM {_q(a.value)} TO {_q(b.value)}" for a, b in spec.endpoints)
-        cols = _columns(spec.properties)
+        cols = _declare(spec.properties)
         statements.append(
             f"CREATE REL TABLE IF NOT EXISTS {_q(rel.value)}({pairs}{', ' + cols if cols else ''})"
         )
@@ -63,57 +68,87 @@ def schema_statements() -> list[str]:
     return statements
 
 
-def node_row_keys(label: Label) -> tuple[str, ...]:
-    """The keys of each ``$rows`` struct for upsert_nodes (every declared property)."""
-    return tuple(NODES[label].properties)
+class Statement(NamedTuple):
+    """A statement and the parameters it was built for."""
+
+    query: str
+    params: dict[str, Any]
 
 
-def rel_row_keys(rel: RelType) -> tuple[str, ...]:
-    """The keys of each ``$rows`` struct for upsert_relationships."""
-    return ("start", "end", *RELATIONSHIPS[rel].properties)
+def _param(name: str) -> str:
+    if not name.isidentifier():
+        raise ValueError(f"not a usable parameter name: {name!r}")
+    return "p_" + name
 
 
-def upsert_nodes(label: Label) -> str:
+def _columns(
+    var: str, properties: Mapping[str, PropType], rows: Sequence[Mapping[str, Any]]
+) -> tuple[list[str], dict[str, Any]]:
+    """SET items and parameters writing every declared property of every row, column-wise.
+
+    Rows travel as one list per property (``$p_<name>``, indexed by ``i``): Ladybug converts
+    a list of structs about ten times slower than lists of scalars. Three column shapes
+    would otherwise be mistyped, so they are written differently (same rows, other text):
+    - null in every row: the list would be typed ANY and fail, so ``= NULL``;
+    - STRING[] with no non-empty list: indexing a list of empty lists fails to bind, so a
+      BOOLEAN null mask and an empty literal;
+    - other STRING[]: a list of lists holding nulls is converted wrongly (elements come back
+      quoted), so these travel as one list of structs, ``$lists``, read with struct_extract.
+    """
+    sets: list[str] = []
+    params: dict[str, Any] = {}
+    in_structs: list[str] = []
+    for prop, prop_type in properties.items():
+        target = f"{var}.{_q(prop)}"
+        values = [row.get(prop) for row in rows]
+        ref = f"${_param(prop)}[i]"
+        if all(v is None for v in values):
+            sets.append(f"{target} = NULL")
+        elif prop_type is PropType.STRINGS and not any(values):
+            params[_param(prop)] = [v is None for v in values]
+            sets.append(f"{target} = CASE WHEN {ref} THEN NULL ELSE CAST([] AS STRING[]) END")
+        elif prop_type is PropType.STRINGS:
+            in_structs.append(prop)
+            extract = f"struct_extract($lists[i], '{_param(prop)}')"
+            sets.append(f"{target} = {_cast(extract, prop_type)}")
+        else:
+            params[_param(prop)] = values
+            sets.append(f"{target} = {_cast(ref, prop_type)}")
+    if in_structs:
+        params["lists"] = [{_param(p): row.get(p) for p in in_structs} for row in rows]
+    return sets, params
+
+
+def upsert_nodes(label: Label, rows: Sequence[Mapping[str, Any]]) -> Statement:
+    """MERGE each row's node on id and set every other declared property (null clears)."""
     props = {p: t for p, t in NODES[label].properties.items() if p != "id"}
-    sets = ", ".join(f"n.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
-    set_clause = f" SET {sets}" if sets else ""
-    return (
-        f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{{_q('id')}: row.{_q('id')}}})"
-        f"{set_clause}"
+    sets, params = _columns("n", props, rows)
+    params[_param("id")] = [row.get("id") for row in rows]
+    set_clause = f" SET {', '.join(sets)}" if sets else ""
+    query = (
+        f"UNWIND range(1, size(${_param('id')})) AS i "
+        f"MERGE (n:{_q(label.value)} {{{_q('id')}: ${_param('id')}[i]}}){set_clause}"
     )
+    return Statement(query, params)
 
 
-def existing_nodes(label: Label) -> str:
-    """How many distinct ``$ids`` exist already (primary-key lookups, no scan)."""
-    return (
-        f"UNWIND $ids AS i MATCH (n:{_q(label.value)} {{{_q('id')}: i}}) "
-        f"RETURN count(DISTINCT n.{_q('id')}) AS n"
-    )
-
-
-def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
+def upsert_relationships(
+    rel: RelType, start: Label, end: Label, rows: Sequence[Mapping[str, Any]]
+) -> Statement:
+    """MERGE each row's relationship on (start, end, key) and set its declared properties."""
     props = {p: t for p, t in RELATIONSHIPS[rel].properties.items() if p != "key"}
-    sets = ", ".join(f"r.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
-    set_clause = f" SET {sets}" if sets else ""
-    return (
-        "UNWIND $rows AS row "
-        f"MATCH (a:{_q(start.value)} {{{_q('id')}: row.{_q('start')}}}) "
-        f"MATCH (b:{_q(end.value)} {{{_q('id')}: row.{_q('end')}}}) "
-        f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: row.{_q('key')}}}]->(b)"
+    sets, params = _columns("r", props, rows)
+    for name in ("start", "end", "key"):
+        params[_param(name)] = [row.get(name) for row in rows]
+    set_clause = f" SET {', '.join(sets)}" if sets else ""
+    query = (
+        f"UNWIND range(1, size(${_param('key')})) AS i "
+        f"MATCH (a:{_q(start.value)} {{{_q('id')}: ${_param('start')}[i]}}) "
+        f"MATCH (b:{_q(end.value)} {{{_q('id')}: ${_param('end')}[i]}}) "
+        f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: ${_param('key')}[i]}}]->(b)"
         f"{set_clause}"
     )
-
-
-def existing_relationships(rel: RelType, start: Label, end: Label) -> str:
-    """How many distinct relationships named by ``$keys`` ({start, end, key}) exist."""
-    return (
-        "UNWIND $keys AS k "
-        f"MATCH (a:{_q(start.value)} {{{_q('id')}: k.{_q('start')}}})"
-        f"-[r:{_q(rel.value)}]->"
-        f"(b:{_q(end.value)} {{{_q('id')}: k.{_q('end')}}}) "
-        f"WHERE r.{_q('key')} = k.{_q('key')} "
-        "RETURN count(DISTINCT ID(r)) AS n"
-    )
+    return Statement(query, params)
 
 
 def labels_of() -> str:

@@ -111,22 +111,30 @@ class LadybugStore:
             for statement in cypher.schema_statements():
                 self._rows(statement)
 
-    def upsert_nodes(self, label: Label, rows: Sequence[Mapping[str, Value]]) -> WriteCounts:
-        if not rows:
-            return WriteCounts()
-        keys = cypher.node_row_keys(label)
-        params = [{k: row.get(k) for k in keys} for row in rows]
-        ids = list({row["id"] for row in params})
+    def _upsert(self, statement: cypher.Statement, count_query: str) -> int:
+        """Run one upsert in its own transaction; return how many it created.
+
+        Ladybug reports no write counters, so the table is counted before and after, inside
+        the transaction (one write transaction at a time, and this store's lock held).
+        """
         with self._lock:
             self._begin()
             try:
-                existing = int(self._rows(cypher.existing_nodes(label), {"ids": ids})[0][0])
-                self._rows(cypher.upsert_nodes(label), {"rows": params})
+                before = int(self._rows(count_query)[0][0])
+                self._rows(statement.query, statement.params)
+                after = int(self._rows(count_query)[0][0])
                 self._commit()
             except BaseException:
                 self._rollback()
                 raise
-        created = len(ids) - existing
+        return after - before
+
+    def upsert_nodes(self, label: Label, rows: Sequence[Mapping[str, Value]]) -> WriteCounts:
+        if not rows:
+            return WriteCounts()
+        if any(row.get("id") is None for row in rows):
+            raise StoreError(f"cannot upsert a {label.value} node without an id")
+        created = self._upsert(cypher.upsert_nodes(label, rows), cypher.count(label))
         return WriteCounts(created=created, matched=len(rows) - created)
 
     def upsert_relationships(
@@ -138,24 +146,12 @@ class LadybugStore:
     ) -> WriteCounts:
         if not rows:
             return WriteCounts()
-        keys = cypher.rel_row_keys(rel)
-        params = [{k: row.get(k) for k in keys} for row in rows]
-        triples = [{"start": r["start"], "end": r["end"], "key": r["key"]} for r in params]
-        count_query = cypher.existing_relationships(rel, start_label, end_label)
-        with self._lock:
-            self._begin()
-            try:
-                before = int(self._rows(count_query, {"keys": triples})[0][0])
-                self._rows(
-                    cypher.upsert_relationships(rel, start_label, end_label), {"rows": params}
-                )
-                # Counted again after the write: rows whose endpoints are missing create nothing.
-                after = int(self._rows(count_query, {"keys": triples})[0][0])
-                self._commit()
-            except BaseException:
-                self._rollback()
-                raise
-        created = after - before
+        for row in rows:
+            missing = [k for k in ("start", "end", "key") if row.get(k) is None]
+            if missing:
+                raise StoreError(f"cannot upsert a {rel.value} relationship without {missing}")
+        statement = cypher.upsert_relationships(rel, start_label, end_label, rows)
+        created = self._upsert(statement, cypher.count_relationships(rel))
         return WriteCounts(created=created, matched=len(rows) - created)
 
     # -- reads ----------------------------------------------------------------------------

@@ -58,6 +58,10 @@ class Stage(StrEnum):
         return list(Stage).index(self)
 
 
+UNATTRIBUTED_COUNTRY = "ZZ"
+"""The country code of output a source attributes to no country ("other")."""
+
+
 class PropType(StrEnum):
     """Property types both stores can hold. Dates are ISO-8601 strings (sortable)."""
 

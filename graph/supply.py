@@ -28,6 +28,7 @@ ANALYSIS_LABELS = (
     Label.END_USE,
     Label.COUNTRY,
     Label.SOURCE,
+    Label.EXPORT_CONTROL,
 )
 ANALYSIS_RELATIONSHIPS = (
     RelType.CONTAINS,
@@ -38,6 +39,9 @@ ANALYSIS_RELATIONSHIPS = (
     RelType.OPERATES,
     RelType.USED_IN,
     RelType.HAS_ELEMENT,
+    RelType.COVERS,
+    RelType.HOLDS_STOCK,
+    RelType.CONSUMES,
 )
 SUPPLY_LABELS = (Label.PRODUCT, Label.COMPONENT, Label.MAGNET_TYPE, Label.MATERIAL)
 
@@ -77,6 +81,8 @@ class Item:
     name: str
     stage: Stage | None
     """None for products: the analysis stops at components."""
+    form: str | None = None
+    """Materials only: concentrate, oxide, compound, metal, alloy."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,31 @@ class Site:
     sources: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class StockCover:
+    """Weeks of an item a country or company holds, for one end use or all."""
+
+    holder: str
+    item: str
+    end_use: str | None
+    weeks: float
+    weeks_high: float
+    as_of: str | None
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Tonnes a year of an item a country or company consumes or imports."""
+
+    holder: str
+    item: str
+    tonnes: float
+    kind: str
+    scope: str | None
+    fact: Fact
+
+
 @dataclass
 class SupplyData:
     items: dict[str, Item] = field(default_factory=dict)
@@ -122,6 +153,9 @@ class SupplyData:
     labels: dict[str, Label] = field(default_factory=dict)
     bom: dict[str, list[BomEdge]] = field(default_factory=lambda: defaultdict(list))
     market: dict[str, MarketMix] = field(default_factory=dict)
+    """The set the engine uses for each item."""
+    market_sets: dict[str, list[MarketMix]] = field(default_factory=lambda: defaultdict(list))
+    """Every source's set for each item and year, best first."""
     sourcing: dict[tuple[str, str], list[SupplierLink]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -133,6 +167,10 @@ class SupplyData:
     grades: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """Magnet types that are grades of each magnet type."""
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    controls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    covers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    stock: list[StockCover] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -145,7 +183,11 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
         if node.label in SUPPLY_LABELS:
             stage = node.properties.get("stage")
             data.items[node.id] = Item(
-                node.id, node.label, data.names[node.id], Stage(stage) if stage else None
+                node.id,
+                node.label,
+                data.names[node.id],
+                Stage(stage) if stage else None,
+                node.properties.get("form"),
             )
             grade_of = node.properties.get("grade_of")
             if grade_of:
@@ -158,6 +200,8 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
             facilities[node.id] = node
         elif node.label is Label.SOURCE:
             data.sources[node.id] = dict(node.properties)
+        elif node.label is Label.EXPORT_CONTROL:
+            data.controls[node.id] = dict(node.properties)
 
     by_type: dict[RelType, list[RelRef]] = defaultdict(list)
     for rel in rels:
@@ -187,6 +231,32 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
         data.end_uses[rel.start].append(rel.end)
     for rel in by_type[RelType.HAS_ELEMENT]:
         data.elements[rel.start].add(rel.end)
+    for rel in by_type[RelType.COVERS]:
+        data.covers[rel.start].add(rel.end)
+    for rel in by_type[RelType.HOLDS_STOCK]:
+        weeks = float(rel.properties.get("weeks") or 0.0)
+        data.stock.append(
+            StockCover(
+                rel.start,
+                rel.end,
+                rel.properties.get("end_use"),
+                weeks,
+                float(rel.properties.get("weeks_high") or weeks),
+                rel.properties.get("as_of"),
+                fact_of(rel.properties),
+            )
+        )
+    for rel in by_type[RelType.CONSUMES]:
+        data.volumes.append(
+            Volume(
+                rel.start,
+                rel.end,
+                float(rel.properties.get("tonnes") or 0.0),
+                str(rel.properties.get("kind")),
+                rel.properties.get("scope"),
+                fact_of(rel.properties),
+            )
+        )
     for mapping in (data.oems, data.end_uses):
         for key in mapping:
             mapping[key] = sorted(set(mapping[key]))
@@ -219,22 +289,27 @@ def _choose_market(data: SupplyData, rels: list[RelRef]) -> None:
     for rel in rels:
         fact = fact_of(rel.properties)
         groups[(rel.end, fact.source, fact.year)].append(rel)
-    chosen: dict[str, tuple[tuple[int, int, str], list[RelRef]]] = {}
-    for (item, _, _), group in groups.items():
-        rank = max(fact_of(r.properties).rank for r in group)
-        if item not in chosen or rank > chosen[item][0]:
-            chosen[item] = (rank, group)
-    for item, (_, group) in chosen.items():
-        with_share = [r for r in group if r.properties.get("share") is not None]
-        if with_share:
-            shares = {r.start: float(r.properties["share"]) for r in with_share}
-        else:
-            total = sum(float(r.properties.get("tonnes") or 0.0) for r in group)
-            if total <= 0:
-                continue
-            shares = {r.start: float(r.properties.get("tonnes") or 0.0) / total for r in group}
-        fact = max((fact_of(r.properties) for r in group), key=lambda f: f.rank)
-        data.market[item] = MarketMix(item, shares, fact)
+    for (item, _, _), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        mix = _mix(item, group)
+        if mix is not None:
+            data.market_sets[item].append(mix)
+    for item, sets in data.market_sets.items():
+        sets.sort(key=lambda m: m.fact.rank, reverse=True)
+        data.market[item] = sets[0]
+
+
+def _mix(item: str, group: list[RelRef]) -> MarketMix | None:
+    """One source's set: its shares, or its tonnes normalised when it gives no shares."""
+    with_share = [r for r in group if r.properties.get("share") is not None]
+    if with_share:
+        shares = {r.start: float(r.properties["share"]) for r in with_share}
+    else:
+        total = sum(float(r.properties.get("tonnes") or 0.0) for r in group)
+        if total <= 0:
+            return None
+        shares = {r.start: float(r.properties.get("tonnes") or 0.0) / total for r in group}
+    fact = max((fact_of(r.properties) for r in group), key=lambda f: f.rank)
+    return MarketMix(item, shares, fact)
 
 
 def _sites(

@@ -1,10 +1,10 @@
-"""GraphQL types for the engine's answers: exposure, dependents and their provenance."""
+"""GraphQL types for the engine's answers, and their conversion from graph.answers."""
 
 from __future__ import annotations
 
 import strawberry
 
-from graph import analysis
+from graph import answers as a
 
 
 @strawberry.type(description="An entity named in an answer.")
@@ -26,7 +26,7 @@ class SourceRef:
 @strawberry.type(description="Dependence on a country at one stage of the chain.")
 class StageShare:
     stage: str
-    share: float = strawberry.field(description="Fraction (0..1) of the item's content.")
+    share: float = strawberry.field(description="Fraction (0..1) of the rare-earth content.")
     company_share: float = strawberry.field(description="Part of share from company links.")
     market_share: float = strawberry.field(description="Part of share from market shares.")
     coverage: float = strawberry.field(
@@ -52,9 +52,15 @@ class ExposurePath:
     steps: list[PathStep]
 
 
-@strawberry.type(description="Share-weighted dependence of an item on a country.")
+@strawberry.type(description="Share-weighted dependence on a country.")
 class Exposure:
-    item: Ref
+    subject: Ref = strawberry.field(
+        description="The product, item, OEM or end use asked about. OEMs and end uses are "
+        "the unweighted mean over their products."
+    )
+    products: list[Ref] = strawberry.field(
+        description="The products averaged, for an OEM or end use."
+    )
     country: str
     share: float = strawberry.field(
         description="The highest stage share: at least this fraction passes the country."
@@ -67,20 +73,106 @@ class Exposure:
     as_of: str | None = strawberry.field(description="When the graph was last loaded.")
 
 
-@strawberry.type(description="A product that depends on a country, with its share.")
+@strawberry.type(description="A product, OEM or end use that depends on a country.")
 class Dependent:
-    product: Ref
+    subject: Ref
+    product: Ref | None = strawberry.field(description="The product (product rankings only).")
     share: float
     stage: str = strawberry.field(description="The stage where the dependence is highest.")
     oems: list[Ref]
     end_uses: list[Ref]
+    products: list[Ref]
 
 
-def ref(named: analysis.Named) -> Ref:
+@strawberry.type
+class CountryShare:
+    country: str
+    share: float
+
+
+@strawberry.type(description="How concentrated one item's output is, by country.")
+class Concentration:
+    item: Ref
+    stage: str | None
+    year: int | None
+    shares: list[CountryShare] = strawberry.field(
+        description="Largest first; 'other' (ZZ) is left out."
+    )
+    hhi: float = strawberry.field(description="Herfindahl-Hirschman index, 0..10,000.")
+    top1: float
+    top3: float
+    coverage: float = strawberry.field(description="Sum of the shares attributed to a country.")
+    threshold: float
+    flagged: bool = strawberry.field(description="top1 above threshold.")
+    source: SourceRef | None
+    confidence: str | None
+
+
+@strawberry.type(description="What an export control does to one product.")
+class ProductImpact:
+    product: Ref
+    controlled: float = strawberry.field(
+        description="Fraction of its rare-earth content passing a controlled export."
+    )
+    shortfall: float = strawberry.field(description="controlled x (1 - approval rate).")
+    oems: list[Ref]
+    end_uses: list[Ref]
+    cover_weeks: list[float] | None = strawberry.field(description="[low, high] stock cover.")
+    weeks_to_stockout: list[float] | None = strawberry.field(
+        description="[low, high]: cover / shortfall."
+    )
+    stockout_dates: list[str] | None
+    runs_out_within_duration: bool | None
+
+
+@strawberry.type
+class GroupImpact:
+    entity: Ref
+    shortfall: float = strawberry.field(description="The largest among its products.")
+    products: int
+
+
+@strawberry.type(description="Tonnes a year a holder consumes or imports, and the shortfall.")
+class VolumeImpact:
+    holder: Ref
+    item: Ref
+    kind: str
+    year: int | None
+    tonnes: float
+    shortfall_tonnes: float
+    scope: str | None
+    source: str | None
+
+
+@strawberry.type(description="An export control applied to the graph.")
+class Scenario:
+    control: Ref | None
+    issuer: str
+    items: list[Ref]
+    covered: list[Ref] = strawberry.field(description="Supply items the control reaches.")
+    approval_rate: float
+    start: str
+    duration_weeks: float
+    as_of: str
+    in_force: bool
+    status: str
+    products: list[ProductImpact]
+    oems: list[GroupImpact]
+    end_uses: list[GroupImpact]
+    volumes: list[VolumeImpact]
+    sources: list[SourceRef]
+    graph_version: int
+
+
+def ref(named: a.Named) -> Ref:
     return Ref(id=strawberry.ID(named.id), name=named.name, label=named.label)
 
 
-def source_ref(source: analysis.SourceInfo) -> SourceRef:
+def refs(named: tuple[a.Named, ...]) -> list[Ref]:
+    return [ref(n) for n in named]
+
+
+def source_ref(source: a.SourceInfo) -> SourceRef:
     return SourceRef(
         id=strawberry.ID(source.id),
         title=source.title,
@@ -90,9 +182,10 @@ def source_ref(source: analysis.SourceInfo) -> SourceRef:
     )
 
 
-def exposure(answer: analysis.Exposure) -> Exposure:
+def exposure(answer: a.Exposure) -> Exposure:
     return Exposure(
-        item=ref(answer.item),
+        subject=ref(answer.subject),
+        products=refs(answer.products),
         country=answer.country,
         share=answer.share,
         stage=answer.stage.value if answer.stage else None,
@@ -128,11 +221,83 @@ def exposure(answer: analysis.Exposure) -> Exposure:
     )
 
 
-def dependent(answer: analysis.Dependent) -> Dependent:
+def dependent(answer: a.Dependent) -> Dependent:
+    is_product = answer.subject.label == "Product"
     return Dependent(
-        product=ref(answer.product),
+        subject=ref(answer.subject),
+        product=ref(answer.subject) if is_product else None,
         share=answer.share,
         stage=answer.stage.value,
-        oems=[ref(o) for o in answer.oems],
-        end_uses=[ref(e) for e in answer.end_uses],
+        oems=refs(answer.oems),
+        end_uses=refs(answer.end_uses),
+        products=refs(answer.products),
+    )
+
+
+def concentration(answer: a.Concentration) -> Concentration:
+    return Concentration(
+        item=ref(answer.item),
+        stage=answer.stage.value if answer.stage else None,
+        year=answer.year,
+        shares=[CountryShare(country=s.country, share=s.share) for s in answer.shares],
+        hhi=answer.hhi,
+        top1=answer.top1,
+        top3=answer.top3,
+        coverage=answer.coverage,
+        threshold=answer.threshold,
+        flagged=answer.flagged,
+        source=source_ref(answer.source) if answer.source else None,
+        confidence=answer.confidence,
+    )
+
+
+def scenario(answer: a.Scenario) -> Scenario:
+    return Scenario(
+        control=ref(answer.control) if answer.control else None,
+        issuer=answer.issuer,
+        items=refs(answer.items),
+        covered=refs(answer.covered),
+        approval_rate=answer.approval_rate,
+        start=answer.start,
+        duration_weeks=answer.duration_weeks,
+        as_of=answer.as_of,
+        in_force=answer.in_force,
+        status=answer.status,
+        products=[
+            ProductImpact(
+                product=ref(p.product),
+                controlled=p.controlled,
+                shortfall=p.shortfall,
+                oems=refs(p.oems),
+                end_uses=refs(p.end_uses),
+                cover_weeks=list(p.cover_weeks) if p.cover_weeks else None,
+                weeks_to_stockout=list(p.weeks_to_stockout) if p.weeks_to_stockout else None,
+                stockout_dates=list(p.stockout_dates) if p.stockout_dates else None,
+                runs_out_within_duration=p.runs_out_within_duration,
+            )
+            for p in answer.products
+        ],
+        oems=[
+            GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products)
+            for g in answer.oems
+        ],
+        end_uses=[
+            GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products)
+            for g in answer.end_uses
+        ],
+        volumes=[
+            VolumeImpact(
+                holder=ref(v.holder),
+                item=ref(v.item),
+                kind=v.kind,
+                year=v.year,
+                tonnes=v.tonnes,
+                shortfall_tonnes=v.shortfall_tonnes,
+                scope=v.scope,
+                source=v.source,
+            )
+            for v in answer.volumes
+        ],
+        sources=[source_ref(s) for s in answer.sources],
+        graph_version=answer.version.version,
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from enum import Enum
 from typing import TypeVar, cast
 
 import strawberry
 
+from graph.analysis import SubjectKind
+from graph.concentration import CRMA_BENCHMARK
 from graph.errors import QueryError
-from graph.model import Label
+from graph.model import Label, Stage
 from schema import answers
 from schema.context import Info
 from schema.entities import (
@@ -58,6 +62,22 @@ async def _lookup(info: Info, label: Label, node_id: str) -> Entity | None:
     return to_entity(found[0]) if found else None
 
 
+@strawberry.enum(description="What a dependents ranking lists.")
+class DependentKind(Enum):
+    PRODUCT = "product"
+    OEM = "oem"
+    END_USE = "end_use"
+
+
+@strawberry.enum(description="A supply-chain stage.")
+class StageName(Enum):
+    MINING = "mining"
+    SEPARATION = "separation"
+    METAL = "metal"
+    MAGNET = "magnet"
+    COMPONENT = "component"
+
+
 @strawberry.type(description="The graph's version: every load bumps it.")
 class GraphInfo:
     store: str
@@ -75,16 +95,78 @@ class Query:
         )
     )
     async def dependents(
-        self, info: Info, country: str, item: strawberry.ID | None = None
+        self,
+        info: Info,
+        country: str,
+        item: strawberry.ID | None = None,
+        kind: DependentKind = DependentKind.PRODUCT,
     ) -> list[answers.Dependent]:
         snapshot = await info.context.snapshot()
-        found = snapshot.dependents(country, str(item) if item is not None else None)
+        found = snapshot.dependents(
+            country, str(item) if item is not None else None, SubjectKind(kind.value)
+        )
         return [answers.dependent(d) for d in found]
 
     @strawberry.field(
         description=(
-            "Share-weighted dependence of a product (or component, magnet type, material) "
-            "on a country, stage by stage, with the heaviest paths and the sources used."
+            "Shares by country, HHI (0-10,000) and top-1/top-3 shares of an item's output "
+            "(or of every item at a stage), flagged above a threshold (default 0.65, the EU "
+            "Critical Raw Materials Act benchmark)."
+        )
+    )
+    async def concentration(
+        self,
+        info: Info,
+        item: strawberry.ID | None = None,
+        stage: StageName | None = None,
+        year: int | None = None,
+        threshold: float = CRMA_BENCHMARK,
+    ) -> list[answers.Concentration]:
+        snapshot = await info.context.snapshot()
+        found = snapshot.concentration(
+            item=str(item) if item is not None else None,
+            stage=Stage(stage.value) if stage is not None else None,
+            year=year,
+            threshold=threshold,
+        )
+        return [answers.concentration(c) for c in found]
+
+    @strawberry.field(
+        description=(
+            "Apply an export control: a bundled one by id (its suspension honoured on asOf), "
+            "or an issuer and items. Returns affected products, OEMs and end uses ranked by "
+            "shortfall, tonnes where volumes are known, and weeks to stock-out where stock "
+            "cover is known."
+        )
+    )
+    async def scenario(
+        self,
+        info: Info,
+        control: strawberry.ID | None = None,
+        issuer: str | None = None,
+        items: list[strawberry.ID] | None = None,
+        approval_rate: float = 0.0,
+        start: date | None = None,
+        duration_weeks: float = 8.0,
+        as_of: date | None = None,
+    ) -> answers.Scenario:
+        snapshot = await info.context.snapshot()
+        answer = snapshot.scenario(
+            control=str(control) if control is not None else None,
+            issuer=issuer,
+            items=[str(i) for i in items] if items else None,
+            approval_rate=approval_rate,
+            start=start,
+            duration_weeks=duration_weeks,
+            as_of=as_of,
+        )
+        return answers.scenario(answer)
+
+    @strawberry.field(
+        description=(
+            "Share-weighted dependence of a product (or component, magnet type, material, "
+            "OEM or end use) on a country, stage by stage, with the heaviest paths and the "
+            "sources used."
         )
     )
     async def exposure(

@@ -189,3 +189,92 @@ def cycle() -> DatasetWriter:
     d.bom("p", "m", 1.0).bom("m", "a", 1.0).bom("a", "b", 0.5).bom("b", "a", 0.5)
     d.market("a", CN=1.0)
     return d
+
+
+def export_control() -> DatasetWriter:
+    """P (OEM O, HQ IN, automotive) -> M (1); M -> dy-oxide (.2); dy-oxide -> conc (1).
+
+    Markets: M CN .5 JP .5; dy-oxide CN .9 JP .1; conc CN 1. Control X (CN, Dy, effective
+    2025-04-04) reaches dy-oxide only (an oxide; not the concentrate, not the magnet).
+    Controlled fraction A: dy-oxide .9; M = .2 * .9 = .18; P = .18. Approval .25:
+    shortfall .135. IN holds 6-8 weeks of M for automotive: stock-out after 6/.135 = 44.44
+    and 8/.135 = 59.26 weeks. IN imports 100 t of M: 100 * .18 * .75 = 13.5 t short.
+    Control Y covers Dy too but is suspended from 2025-11-10 until 2026-11-10.
+    """
+    d = DatasetWriter().countries("CN", "JP", "IN")
+    d.add("elements.csv", id="Dy", name="Dysprosium", atomic_number=66, category="heavy")
+    d.add("products.csv", id="p", name="P", oem="o")
+    d.add("companies.csv", id="o", name="O", country="IN", roles="oem")
+    d.add("end_uses.csv", id="auto", name="Automotive")
+    d.add("end_use_links.csv", item="p", end_use="auto")
+    d.add("magnet_types.csv", id="m", name="M", family="ndfeb", rare_earth=True, elements="Dy")
+    d.add(
+        "materials.csv",
+        id="dy-oxide",
+        name="Dy oxide",
+        stage="separation",
+        form="oxide",
+        elements="Dy",
+    )
+    d.add(
+        "materials.csv",
+        id="conc",
+        name="Concentrate",
+        stage="mining",
+        form="concentrate",
+        elements="Dy",
+    )
+    d.bom("p", "m", 1.0).bom("m", "dy-oxide", 0.2).bom("dy-oxide", "conc", 1.0)
+    d.market("m", CN=0.5, JP=0.5).market("dy-oxide", CN=0.9, JP=0.1).market("conc", CN=1.0)
+    d.add(
+        "export_controls.csv",
+        id="x",
+        name="X",
+        issuer="CN",
+        announced="2025-04-04",
+        effective="2025-04-04",
+        status="in_force",
+    )
+    d.add(
+        "export_controls.csv",
+        id="y",
+        name="Y",
+        issuer="CN",
+        announced="2025-10-09",
+        effective="2025-10-09",
+        suspended_from="2025-11-10",
+        suspended_until="2026-11-10",
+        status="suspended",
+    )
+    d.add("control_items.csv", control="x", item="Dy")
+    d.add("control_items.csv", control="y", item="Dy")
+    d.add(
+        "inventory.csv",
+        holder="IN",
+        item="m",
+        end_use="auto",
+        weeks=6,
+        weeks_high=8,
+        as_of="2025-06",
+        scope="magnets",
+    )
+    d.add(
+        "consumption.csv",
+        consumer="IN",
+        item="m",
+        tonnes=100,
+        year=2024,
+        kind="import",
+        scope="magnets",
+    )
+    return d
+
+
+def concentration() -> DatasetWriter:
+    """Item M: 2024 set CN .9 JP .1 (HHI 8,200, flagged); 2023 set CN .6 JP .3 US .1
+    (HHI 4,600, top3 1.0, not flagged at .65); ZZ .05 in 2022 is left out of the shares."""
+    d = DatasetWriter().countries("CN", "JP", "US", "ZZ")
+    d.magnet("m")
+    d.market("m", 2024, CN=0.9, JP=0.1).market("m", 2023, CN=0.6, JP=0.3, US=0.1)
+    d.market("m", 2022, CN=0.6, ZZ=0.05)
+    return d

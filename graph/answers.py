@@ -1,0 +1,155 @@
+"""What the engine answers: plain, immutable records that the API and the CLI render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.model import Stage
+from graph.network import Basis
+from graph.store import GraphVersion
+
+
+@dataclass(frozen=True)
+class Named:
+    id: str
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: str
+    title: str
+    publisher: str | None
+    date: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class StageShare:
+    stage: Stage
+    share: float
+    company_share: float
+    market_share: float
+    coverage: float
+    """Fraction of the flow reaching this stage whose country is known."""
+    basis: str
+    """'company', 'market', 'mixed' (both kinds of fact), or 'none' (no origin known)."""
+
+
+@dataclass(frozen=True)
+class PathStep:
+    item: Named
+    supplier: Named | None
+
+
+@dataclass(frozen=True)
+class CarriedPath:
+    steps: tuple[PathStep, ...]
+    stage: Stage
+    country: str
+    basis: Basis
+    share: float
+
+
+@dataclass(frozen=True)
+class Exposure:
+    subject: Named
+    """A product, component, magnet type or material; or an OEM or end use, whose numbers
+    are the mean over its products (unweighted: unit volumes are not in the graph)."""
+    products: tuple[Named, ...]
+    country: str
+    share: float
+    """The highest stage share: at least this fraction passes through the country."""
+    stage: Stage | None
+    stages: tuple[StageShare, ...]
+    paths: tuple[CarriedPath, ...]
+    sources: tuple[SourceInfo, ...]
+    version: GraphVersion
+
+
+@dataclass(frozen=True)
+class Dependent:
+    subject: Named
+    share: float
+    stage: Stage
+    oems: tuple[Named, ...]
+    end_uses: tuple[Named, ...]
+    products: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class CountryShare:
+    country: str
+    share: float
+
+
+@dataclass(frozen=True)
+class Concentration:
+    item: Named
+    stage: Stage | None
+    year: int | None
+    shares: tuple[CountryShare, ...]
+    hhi: float
+    top1: float
+    top3: float
+    coverage: float
+    threshold: float
+    flagged: bool
+    source: SourceInfo | None
+    confidence: str | None
+
+
+@dataclass(frozen=True)
+class ProductImpact:
+    product: Named
+    controlled: float
+    """Fraction of the product's rare-earth content that passes a controlled export."""
+    shortfall: float
+    """The part of it that licences do not approve: controlled * (1 - approval rate)."""
+    oems: tuple[Named, ...]
+    end_uses: tuple[Named, ...]
+    cover_weeks: tuple[float, float] | None
+    weeks_to_stockout: tuple[float, float] | None
+    stockout_dates: tuple[str, str] | None
+    runs_out_within_duration: bool | None
+
+
+@dataclass(frozen=True)
+class GroupImpact:
+    entity: Named
+    shortfall: float
+    """The largest shortfall among its products."""
+    products: int
+
+
+@dataclass(frozen=True)
+class VolumeImpact:
+    holder: Named
+    item: Named
+    kind: str
+    year: int | None
+    tonnes: float
+    shortfall_tonnes: float
+    scope: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    control: Named | None
+    issuer: str
+    items: tuple[Named, ...]
+    covered: tuple[Named, ...]
+    approval_rate: float
+    start: str
+    duration_weeks: float
+    as_of: str
+    in_force: bool
+    status: str
+    products: tuple[ProductImpact, ...]
+    oems: tuple[GroupImpact, ...]
+    end_uses: tuple[GroupImpact, ...]
+    volumes: tuple[VolumeImpact, ...]
+    sources: tuple[SourceInfo, ...]
+    version: GraphVersion
