@@ -7,11 +7,12 @@ STAMP := $(VENV)/.installed
 PACKAGES := graph schema loaders api
 DATASET ?= dataset
 
-.PHONY: help install run load serve test lint format bench neo4j-start neo4j-stop neo4j-status clean
+.PHONY: help install run run-neo4j test lint format bench neo4j-start neo4j-stop neo4j-status clean
 
 help:
 	@echo "make run     set up, load the bundled dataset, serve GraphQL at http://127.0.0.1:8000/graphql"
 	@echo "make test    lint, type-check and run every test (provisions a test Neo4j itself)"
+	@echo "make run-neo4j   the same on a local Neo4j server (scripts/neo4j)"
 	@echo "make lint    ruff and mypy (strict) only"
 	@echo "make bench   benchmarks, JSON results in bench/results/"
 	@echo "make neo4j-start | neo4j-stop | neo4j-status   the local Neo4j server (scripts/neo4j)"
@@ -24,7 +25,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install neo4j-start
+# The embedded store (a file under .state/) needs no server: Python is all make run needs.
+run: install
+	$(BIN)/supplygraph load $(DATASET) && exec $(BIN)/supplygraph serve
+
+# The same on a local Neo4j server, provisioned from Maven Central (Java 17 + Maven).
+run-neo4j: install neo4j-start
 	eval "$$(scripts/neo4j env)" && $(BIN)/supplygraph load $(DATASET) && exec $(BIN)/supplygraph serve
 
 test: lint

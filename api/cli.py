@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ from api.stores import open_store
 from graph.analysis import SnapshotCache
 from graph.errors import LoadError, SupplyGraphError
 from graph.store import Store
+from loaders.export import export_graphml, export_neo4j_admin
 from loaders.load import load as load_dataset
 from schema import build_schema
 from schema.context import Context
@@ -43,9 +45,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
-def _store(settings: Settings) -> Iterator[Store]:
+def _store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
     try:
-        store = open_store(settings)
+        store = open_store(settings, read_only=read_only)
     except SupplyGraphError as e:
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(EXIT_UNAVAILABLE) from e
@@ -174,7 +176,7 @@ def query(
         err.print("[red]error:[/red] --variables must be a JSON object")
         raise typer.Exit(EXIT_BAD_INPUT)
     settings = _settings()
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         context = Context(store, SnapshotCache(), settings.max_page_size)
         result = asyncio.run(
             build_schema().execute(text, variable_values=values, context_value=context)
@@ -187,11 +189,48 @@ def query(
         raise typer.Exit(EXIT_FAILED)
 
 
+class ExportFormat(StrEnum):
+    NEO4J_ADMIN = "neo4j-admin"
+    GRAPHML = "graphml"
+
+
+@app.command()
+def export(
+    target: Annotated[Path, typer.Argument(help="Folder (neo4j-admin) or .graphml file to write.")],
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="neo4j-admin CSV or GraphML.")
+    ] = ExportFormat.NEO4J_ADMIN,
+) -> None:
+    """Write the whole graph from the configured store.
+
+    neo4j-admin: CSV files with :ID/:LABEL/:START_ID/:END_ID/:TYPE headers and an import.sh
+    for `neo4j-admin database import full`; `supplygraph load FOLDER` reads them back into
+    either store. graphml: one file for Gephi, yEd, networkx.
+    """
+    settings = _settings()
+    with _store(settings, read_only=True) as store:
+        try:
+            if format is ExportFormat.GRAPHML:
+                summary = export_graphml(store=store, path=target)
+            else:
+                summary = export_neo4j_admin(store=store, folder=target)
+        except SupplyGraphError as e:
+            err.print(f"[red]error:[/red] {e}")
+            raise typer.Exit(EXIT_UNAVAILABLE) from e
+        except OSError as e:
+            err.print(f"[red]error:[/red] cannot write {target}: {e}")
+            raise typer.Exit(EXIT_BAD_INPUT) from e
+    out.print(
+        f"exported {summary.nodes} nodes and {summary.relationships} relationships "
+        f"from the {store.kind} store to {target}"
+    )
+
+
 @app.command()
 def info() -> None:
     """Show the store, the graph version and node and relationship counts."""
     settings = _settings()
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         try:
             version = store.graph_version()
             counts = store.counts()

@@ -13,7 +13,7 @@ from graph.errors import SupplyGraphError
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 PLACEHOLDER_PASSWORDS = frozenset({"neo4j", "password", "changeme", "change-me", "secret"})
-DEFAULT_STORE = "neo4j://127.0.0.1:7687"
+DEFAULT_STORE = ".state/graph"
 
 
 class SettingsError(SupplyGraphError):
@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     store: str = Field(
         default=DEFAULT_STORE,
         validation_alias=AliasChoices("SUPPLYGRAPH_STORE", "NEO4J_URI"),
-        description="A neo4j:// or bolt:// URI for Neo4j, or a folder for the embedded store.",
+        description="A neo4j:// or bolt:// URI for Neo4j, or the file of the embedded store.",
     )
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", validation_alias="SUPPLYGRAPH_HOST")
     port: int = Field(default=8000, ge=1, le=65535, validation_alias="SUPPLYGRAPH_PORT")
+    embedded_buffer_mb: int = Field(
+        default=1024, ge=64, le=1_048_576, validation_alias="SUPPLYGRAPH_EMBEDDED_BUFFER_MB"
+    )
     max_page_size: int = Field(
         default=500, ge=1, le=10_000, validation_alias="SUPPLYGRAPH_MAX_PAGE"
     )
@@ -64,7 +67,7 @@ class Settings(BaseSettings):
             scheme = self.store.split("://", 1)[0]
             raise ValueError(
                 f"SUPPLYGRAPH_STORE scheme '{scheme}://' is not supported: use one of "
-                f"{', '.join(NEO4J_SCHEMES)} or a folder path for the embedded store."
+                f"{', '.join(NEO4J_SCHEMES)} or a file path for the embedded store."
             )
         return self
 

@@ -1,13 +1,15 @@
-"""Open the configured store: Neo4j for a Bolt URI, the embedded store for a path."""
+"""Open the configured store: Neo4j for a Bolt URI, the embedded store for a file path."""
 
 from __future__ import annotations
 
 from api.settings import Settings, SettingsError
-from graph.factory import open_neo4j
+from graph.factory import open_embedded, open_neo4j
 from graph.store import Store
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """``read_only`` matters for the embedded store only: a read-only handle can be opened
+    while another process (the API server) holds the store for writing."""
     if settings.uses_neo4j:
         if settings.neo4j_password is None:
             raise SettingsError("Config 'NEO4J_PASSWORD' is missing, and has no default.")
@@ -17,7 +19,6 @@ def open_store(settings: Settings) -> Store:
             password=settings.neo4j_password.get_secret_value(),
             database=settings.neo4j_database,
         )
-    raise SettingsError(
-        f"SUPPLYGRAPH_STORE={settings.store!r}: the embedded store is not available yet; "
-        "use a neo4j:// URI"
+    return open_embedded(
+        settings.store, read_only=read_only, buffer_pool_mb=settings.embedded_buffer_mb
     )

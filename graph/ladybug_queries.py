@@ -5,19 +5,18 @@ backticked; values are always ``$parameters``. Ladybug's dialect differs from Ne
 
 - tables are declared first: one node table per Label, one relationship table per RelType
   listing every allowed (FROM, TO) pair, all derived from graph.model;
-- a parameter's type is inferred from its value, so every value written is ``CAST`` to its
-  declared type, and a null ``$after`` (else inferred as BOOLEAN) is cast to STRING;
-- rows travel column-wise, not as a list of structs, and the statement text depends on
-  which columns are all null or all empty (see ``_columns``);
+- a parameter's type is inferred from its values: a ``$rows`` field null in every row is
+  typed STRING, so every value written is ``CAST`` to its declared type, and a null
+  ``$after`` (else typed BOOLEAN) is cast to STRING;
+- rows travel as a list of structs (``UNWIND $rows``): indexing column lists instead
+  (``$col[i]``) costs about 0.1 ms per access, and a list of lists holding nulls comes back
+  with its strings quoted;
 - ``end`` is a keyword, so names are always backticked;
 - there are no write counters: an upsert counts the table before and after, in its
   transaction.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
 
 from graph.model import NODES, RELATIONSHIPS, Label, PropType, RelType
 
@@ -45,6 +44,9 @@ def _cast(expr: str, prop_type: PropType) -> str:
 
 
 def schema_statements() -> list[str]:
+    """Create every table, then add any declared property or (FROM, TO) pair an older
+    table lacks, so a store made under an earlier model gains what the model added.
+    (A property whose type changed is not migrated: rebuild the store from the data.)"""
     statements = []
     for label in Label:
         props = NODES[label].properties
@@ -65,90 +67,56 @@ def schema_statements() -> list[str]:
         f"CREATE NODE TABLE IF NOT EXISTS {_q(META_TABLE)}"
         f"({_q('id')} STRING PRIMARY KEY, {_q('version')} INT64, {_q('loaded_at')} STRING)"
     )
+    for label in Label:
+        statements += [
+            f"ALTER TABLE {_q(label.value)} ADD IF NOT EXISTS {_q(p)} {LADYBUG_TYPES[t]}"
+            for p, t in NODES[label].properties.items()
+            if p != "id"
+        ]
+    for rel in RelType:
+        spec = RELATIONSHIPS[rel]
+        statements += [
+            f"ALTER TABLE {_q(rel.value)} ADD IF NOT EXISTS FROM {_q(a.value)} TO {_q(b.value)}"
+            for a, b in spec.endpoints
+        ]
+        statements += [
+            f"ALTER TABLE {_q(rel.value)} ADD IF NOT EXISTS {_q(p)} {LADYBUG_TYPES[t]}"
+            for p, t in spec.properties.items()
+        ]
     return statements
 
 
-class Statement(NamedTuple):
-    """A statement and the parameters it was built for."""
-
-    query: str
-    params: dict[str, Any]
+def node_row_keys(label: Label) -> tuple[str, ...]:
+    """The fields of each ``$rows`` struct of upsert_nodes: every declared property."""
+    return tuple(NODES[label].properties)
 
 
-def _param(name: str) -> str:
-    if not name.isidentifier():
-        raise ValueError(f"not a usable parameter name: {name!r}")
-    return "p_" + name
+def rel_row_keys(rel: RelType) -> tuple[str, ...]:
+    """The fields of each ``$rows`` struct of upsert_relationships."""
+    return ("start", "end", *RELATIONSHIPS[rel].properties)
 
 
-def _columns(
-    var: str, properties: Mapping[str, PropType], rows: Sequence[Mapping[str, Any]]
-) -> tuple[list[str], dict[str, Any]]:
-    """SET items and parameters writing every declared property of every row, column-wise.
-
-    Rows travel as one list per property (``$p_<name>``, indexed by ``i``): Ladybug converts
-    a list of structs about ten times slower than lists of scalars. Three column shapes
-    would otherwise be mistyped, so they are written differently (same rows, other text):
-    - null in every row: the list would be typed ANY and fail, so ``= NULL``;
-    - STRING[] with no non-empty list: indexing a list of empty lists fails to bind, so a
-      BOOLEAN null mask and an empty literal;
-    - other STRING[]: a list of lists holding nulls is converted wrongly (elements come back
-      quoted), so these travel as one list of structs, ``$lists``, read with struct_extract.
-    """
-    sets: list[str] = []
-    params: dict[str, Any] = {}
-    in_structs: list[str] = []
-    for prop, prop_type in properties.items():
-        target = f"{var}.{_q(prop)}"
-        values = [row.get(prop) for row in rows]
-        ref = f"${_param(prop)}[i]"
-        if all(v is None for v in values):
-            sets.append(f"{target} = NULL")
-        elif prop_type is PropType.STRINGS and not any(values):
-            params[_param(prop)] = [v is None for v in values]
-            sets.append(f"{target} = CASE WHEN {ref} THEN NULL ELSE CAST([] AS STRING[]) END")
-        elif prop_type is PropType.STRINGS:
-            in_structs.append(prop)
-            extract = f"struct_extract($lists[i], '{_param(prop)}')"
-            sets.append(f"{target} = {_cast(extract, prop_type)}")
-        else:
-            params[_param(prop)] = values
-            sets.append(f"{target} = {_cast(ref, prop_type)}")
-    if in_structs:
-        params["lists"] = [{_param(p): row.get(p) for p in in_structs} for row in rows]
-    return sets, params
-
-
-def upsert_nodes(label: Label, rows: Sequence[Mapping[str, Any]]) -> Statement:
-    """MERGE each row's node on id and set every other declared property (null clears)."""
+def upsert_nodes(label: Label) -> str:
     props = {p: t for p, t in NODES[label].properties.items() if p != "id"}
-    sets, params = _columns("n", props, rows)
-    params[_param("id")] = [row.get("id") for row in rows]
-    set_clause = f" SET {', '.join(sets)}" if sets else ""
-    query = (
-        f"UNWIND range(1, size(${_param('id')})) AS i "
-        f"MERGE (n:{_q(label.value)} {{{_q('id')}: ${_param('id')}[i]}}){set_clause}"
-    )
-    return Statement(query, params)
-
-
-def upsert_relationships(
-    rel: RelType, start: Label, end: Label, rows: Sequence[Mapping[str, Any]]
-) -> Statement:
-    """MERGE each row's relationship on (start, end, key) and set its declared properties."""
-    props = {p: t for p, t in RELATIONSHIPS[rel].properties.items() if p != "key"}
-    sets, params = _columns("r", props, rows)
-    for name in ("start", "end", "key"):
-        params[_param(name)] = [row.get(name) for row in rows]
-    set_clause = f" SET {', '.join(sets)}" if sets else ""
-    query = (
-        f"UNWIND range(1, size(${_param('key')})) AS i "
-        f"MATCH (a:{_q(start.value)} {{{_q('id')}: ${_param('start')}[i]}}) "
-        f"MATCH (b:{_q(end.value)} {{{_q('id')}: ${_param('end')}[i]}}) "
-        f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: ${_param('key')}[i]}}]->(b)"
+    sets = ", ".join(f"n.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
+    set_clause = f" SET {sets}" if sets else ""
+    return (
+        f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{{_q('id')}: row.{_q('id')}}})"
         f"{set_clause}"
     )
-    return Statement(query, params)
+
+
+def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
+    props = {p: t for p, t in RELATIONSHIPS[rel].properties.items() if p != "key"}
+    sets = ", ".join(f"r.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
+    set_clause = f" SET {sets}" if sets else ""
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (a:{_q(start.value)} {{{_q('id')}: row.{_q('start')}}}) "
+        f"MATCH (b:{_q(end.value)} {{{_q('id')}: row.{_q('end')}}}) "
+        f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: row.{_q('key')}}}]->(b)"
+        f"{set_clause}"
+    )
 
 
 def labels_of() -> str:
@@ -160,7 +128,11 @@ def labels_of() -> str:
 
 
 def nodes_by_id(label: Label) -> str:
-    return f"MATCH (n:{_q(label.value)}) WHERE n.{_q('id')} IN $ids RETURN n ORDER BY n.{_q('id')}"
+    """Primary-key lookups per id (``WHERE n.id IN $ids`` would scan the table)."""
+    return (
+        f"UNWIND $ids AS i MATCH (n:{_q(label.value)} {{{_q('id')}: i}}) "
+        f"RETURN DISTINCT n ORDER BY n.{_q('id')}"
+    )
 
 
 def page(label: Label) -> str:
@@ -211,6 +183,15 @@ BUMP_VERSION = (
 )
 
 PING = "RETURN 1 AS ok"
+
+
+def clear_statements() -> list[str]:
+    """Relationships first, then every node table, the meta table included."""
+    statements = [f"MATCH ()-[r:{_q(rel.value)}]->() DELETE r" for rel in RelType]
+    statements += [f"MATCH (n:{_q(label.value)}) DELETE n" for label in Label]
+    statements.append(f"MATCH (m:{_q(META_TABLE)}) DELETE m")
+    return statements
+
 
 BEGIN = "BEGIN TRANSACTION"
 COMMIT = "COMMIT"

@@ -8,6 +8,7 @@ properties, so null properties are dropped here too.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -41,8 +42,13 @@ class LadybugStore:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: str, *, read_only: bool = False) -> LadybugStore:
-        """Open (or, unless ``read_only``, create) the database file at ``path``."""
+    def open(
+        cls, path: str, *, read_only: bool = False, buffer_pool_mb: int = 1024
+    ) -> LadybugStore:
+        """Open (or, unless ``read_only``, create) the database file at ``path``.
+
+        ``buffer_pool_mb`` bounds Ladybug's page cache, which otherwise takes most of RAM.
+        """
         file = Path(path)
         if file.is_dir():
             raise StoreUnavailable(
@@ -56,22 +62,29 @@ class LadybugStore:
         try:
             if not read_only:
                 file.parent.mkdir(parents=True, exist_ok=True)
-            database = ladybug.Database(str(file), read_only=read_only)
+            database = ladybug.Database(
+                str(file), read_only=read_only, buffer_pool_size=buffer_pool_mb * 1024 * 1024
+            )
         except OSError as e:
             raise StoreUnavailable(f"cannot open the embedded store at {path}: {e}") from e
         except RuntimeError as e:
             if _LOCKED in str(e):
+                holder = re.search(r"held by PID (\d+)", str(e))
+                pid = f" (PID {holder.group(1)})" if holder else ""
                 raise StoreUnavailable(
-                    f"the embedded store at {path} is in use by another process "
+                    f"the embedded store at {path} is in use by another process{pid} "
                     "(is `supplygraph serve` running?). Stop it, or load through the running "
                     "server, or point SUPPLYGRAPH_STORE elsewhere."
                 ) from e
             raise StoreUnavailable(f"cannot open the embedded store at {path}: {e}") from e
         try:
-            return cls(database, str(file), read_only=read_only)
+            store = cls(database, str(file), read_only=read_only)
         except RuntimeError as e:
             database.close()
             raise StoreUnavailable(f"cannot open the embedded store at {path}: {e}") from e
+        if not read_only:
+            store.ensure_schema()  # so every store file, even one never loaded, has tables
+        return store
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -111,7 +124,7 @@ class LadybugStore:
             for statement in cypher.schema_statements():
                 self._rows(statement)
 
-    def _upsert(self, statement: cypher.Statement, count_query: str) -> int:
+    def _upsert(self, query: str, rows: list[dict[str, Value]], count_query: str) -> int:
         """Run one upsert in its own transaction; return how many it created.
 
         Ladybug reports no write counters, so the table is counted before and after, inside
@@ -121,7 +134,7 @@ class LadybugStore:
             self._begin()
             try:
                 before = int(self._rows(count_query)[0][0])
-                self._rows(statement.query, statement.params)
+                self._rows(query, {"rows": rows})
                 after = int(self._rows(count_query)[0][0])
                 self._commit()
             except BaseException:
@@ -134,7 +147,9 @@ class LadybugStore:
             return WriteCounts()
         if any(row.get("id") is None for row in rows):
             raise StoreError(f"cannot upsert a {label.value} node without an id")
-        created = self._upsert(cypher.upsert_nodes(label, rows), cypher.count(label))
+        keys = cypher.node_row_keys(label)
+        params = [{k: row.get(k) for k in keys} for row in rows]
+        created = self._upsert(cypher.upsert_nodes(label), params, cypher.count(label))
         return WriteCounts(created=created, matched=len(rows) - created)
 
     def upsert_relationships(
@@ -146,12 +161,12 @@ class LadybugStore:
     ) -> WriteCounts:
         if not rows:
             return WriteCounts()
-        for row in rows:
-            missing = [k for k in ("start", "end", "key") if row.get(k) is None]
-            if missing:
-                raise StoreError(f"cannot upsert a {rel.value} relationship without {missing}")
-        statement = cypher.upsert_relationships(rel, start_label, end_label, rows)
-        created = self._upsert(statement, cypher.count_relationships(rel))
+        if any(row.get("key") is None for row in rows):
+            raise StoreError(f"cannot upsert a {rel.value} relationship without a key")
+        keys = cypher.rel_row_keys(rel)
+        params = [{k: row.get(k) for k in keys} for row in rows]
+        query = cypher.upsert_relationships(rel, start_label, end_label)
+        created = self._upsert(query, params, cypher.count_relationships(rel))
         return WriteCounts(created=created, matched=len(rows) - created)
 
     # -- reads ----------------------------------------------------------------------------
@@ -216,6 +231,17 @@ class LadybugStore:
     def bump_version(self, loaded_at: str) -> GraphVersion:
         version, stored_at = self._rows(cypher.BUMP_VERSION, {"loaded_at": loaded_at})[0]
         return GraphVersion(int(version), stored_at)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._begin()
+            try:
+                for statement in cypher.clear_statements():
+                    self._rows(statement)
+                self._commit()
+            except BaseException:
+                self._rollback()
+                raise
 
     def ping(self) -> None:
         try:

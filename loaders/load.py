@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from graph.store import GraphVersion, Store
-from loaders.readers import dataset
+from loaders.readers import dataset, neo4j_admin
 from loaders.validate import Batch, validate
 from loaders.writer import LoadSummary, Progress, write_batch
 
@@ -14,7 +15,13 @@ DEFAULT_BATCH_SIZE = 1000
 
 
 def prepare(*, store: Store, path: str) -> Batch:
-    """Read and validate; raises LoadError (listing every problem) before any write."""
+    """Read and validate; raises LoadError (listing every problem) before any write.
+
+    A folder in the `neo4j-admin import` layout (as `supplygraph export` writes it) is read
+    as a graph dump; anything else as the dataset format of docs/data-format.md.
+    """
+    if Path(path).exists() and neo4j_admin.is_admin_layout(Path(path)):
+        return neo4j_admin.read_batch(path, existing=store.labels_of)
     return validate(dataset.read(path), existing=store.labels_of)
 
 

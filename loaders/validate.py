@@ -74,8 +74,7 @@ def validate(items: Iterable[RawRow | ReadProblem], *, existing: LookupLabels) -
             )
             for r in rels
         )
-    problems.extend(_duplicate_keys(batch.relationships))
-    problems.extend(_share_sums(batch.relationships))
+    problems.extend(check_relationships(batch.relationships))
     if problems:
         raise LoadError(sorted(problems, key=lambda p: (p.file, p.row, p.field)))
     return batch
@@ -109,6 +108,11 @@ def _declared(parsed: list[tuple[Row, Origin]], problems: list[Problem]) -> dict
             declared[node_id] = label
             where[node_id] = origin
     return declared
+
+
+def check_relationships(rels: list[RelRecord]) -> list[Problem]:
+    """Checks across rows, whatever the input format: repeated facts, shares above 1."""
+    return _duplicate_keys(rels) + _share_sums(rels)
 
 
 def _duplicate_keys(rels: list[RelRecord]) -> list[Problem]:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import strawberry
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.types import ExecutionContext
 
 from schema.entities import ENTITY_TYPES
 from schema.errors import TypedErrors
 from schema.query import Query
 
 
-def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+class SupplyGraphSchema(Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Expected errors (unknown ids, bad arguments) are answers, not incidents; the
+        TypedErrors extension logs the unexpected ones with their traceback."""
+
+
+def build_schema() -> Schema:
+    return SupplyGraphSchema(
         query=Query, types=list(ENTITY_TYPES.values()), extensions=[TypedErrors]
     )

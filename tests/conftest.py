@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import factory
 from graph.neo4j_store import Neo4jStore
 from graph.store import Store
 
@@ -76,9 +77,7 @@ def open_neo4j(server: Neo4jServer) -> Neo4jStore:
 
 
 def open_embedded(path: Path) -> Store:
-    from graph.ladybug_store import LadybugStore
-
-    return LadybugStore.open(str(path))
+    return factory.open_embedded(str(path), buffer_pool_mb=256)
 
 
 STORE_KINDS = [pytest.param("neo4j", marks=pytest.mark.neo4j), "embedded"]

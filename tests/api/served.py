@@ -19,10 +19,11 @@ from tests.conftest import Neo4jServer
 BIN = Path(sys.executable).parent / "supplygraph"
 
 
-def store_env(request: pytest.FixtureRequest, kind: str, tmp: Path) -> dict[str, str]:
+def store_env(request: pytest.FixtureRequest | None, kind: str, tmp: Path) -> dict[str, str]:
     """Environment naming a fresh, empty store of ``kind`` for a subprocess."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SUPPLYGRAPH_"))}
     if kind == "neo4j":
+        assert request is not None, "a Neo4j store needs the neo4j_server fixture"
         server: Neo4jServer = request.getfixturevalue("neo4j_server")
         from tests.conftest import open_neo4j
 

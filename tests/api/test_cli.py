@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import casebook
 from tests.api.served import cli, store_env
 from tests.conftest import DATASET, STORE_KINDS
 
@@ -48,7 +49,9 @@ def test_a_bad_file_exits_2_lists_problems_and_writes_nothing(
     }
 
 
-def test_a_query_with_errors_exits_1(env: dict[str, str]) -> None:
+def test_a_query_with_errors_exits_1(env: dict[str, str], tmp_path: Path) -> None:
+    loaded = cli("load", str(casebook.chain().write(tmp_path / "case")), "-q", env=env)
+    assert loaded.returncode == 0, loaded.stderr
     result = cli("query", '{ exposure(product: "nope", country: "CN") { share } }', env=env)
     assert result.returncode == 1
     assert json.loads(result.stdout)["errors"][0]["extensions"]["code"] == "NOT_FOUND"
@@ -77,3 +80,10 @@ def test_a_missing_password_is_named(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert "NEO4J_PASSWORD" in result.stderr and "is missing" in result.stderr
+
+
+def test_querying_an_embedded_store_never_loaded_says_what_to_do(tmp_path: Path) -> None:
+    env = {"SUPPLYGRAPH_STORE": str(tmp_path / "graph"), "PATH": "/usr/bin:/bin"}
+    result = cli("info", env=env)
+    assert result.returncode == 3
+    assert "load data into it first" in result.stderr

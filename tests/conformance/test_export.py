@@ -1,0 +1,97 @@
+"""Export to the neo4j-admin CSV layout and GraphML, and load it back, on every store."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from graph.analysis import SnapshotCache
+from graph.errors import LoadError
+from graph.model import Label, RelType
+from graph.store import Store
+from loaders.export import export_graphml, export_neo4j_admin
+from loaders.load import load
+from tests.conformance.test_loading import _snapshot
+from tests.conftest import DATASET, Neo4jServer, open_embedded, open_neo4j
+
+
+def _answers(store: Store) -> list[tuple[str, float, str]]:
+    snapshot = SnapshotCache().get(store)
+    return [
+        (d.subject.id, round(d.share, 12), d.stage.value)
+        for item in (None, "ndfeb-sintered", "Dy")
+        for d in snapshot.dependents("CN", item)
+    ]
+
+
+def test_export_then_load_round_trips(store: Store, tmp_path: Path) -> None:
+    load(store=store, path=str(DATASET))
+    before, answers = _snapshot(store), _answers(store)
+    summary = export_neo4j_admin(store=store, folder=tmp_path / "dump")
+    assert summary.nodes == len(before[0]) and summary.relationships == len(before[1])
+    assert "import.sh" in summary.files
+    header = (tmp_path / "dump" / "nodes_Company.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id:ID,") and header.endswith(",:LABEL")
+    assert "roles:string[]" in header
+    store.clear()
+    loaded, _ = load(store=store, path=str(tmp_path / "dump"))
+    assert loaded.total.created == summary.nodes + summary.relationships
+    assert _snapshot(store) == before
+    assert _answers(store) == answers
+
+
+def test_graphml_holds_every_node_and_edge(loaded_store: Store, tmp_path: Path) -> None:
+    summary = export_graphml(store=loaded_store, path=tmp_path / "graph.graphml")
+    root = ET.parse(tmp_path / "graph.graphml").getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    nodes = root.findall("g:graph/g:node", ns)
+    edges = root.findall("g:graph/g:edge", ns)
+    counts = loaded_store.counts()
+    assert len(nodes) == summary.nodes == sum(counts[label.value] for label in Label)
+    assert len(edges) == summary.relationships == sum(counts[rel.value] for rel in RelType)
+    swift = next(n for n in nodes if n.get("id") == "suzuki-swift")
+    assert {d.get("key"): d.text for d in swift}["n_labels"] == ":Product"
+
+
+def test_bad_dump_rows_are_listed(store: Store, tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "nodes_Product.csv").write_text(
+        "id:ID,name:string,colour:string,:LABEL\np,P,red,Product\nq,Q,,Gadget\n",
+        encoding="utf-8",
+    )
+    (dump / "relationships_CONTAINS.csv").write_text(
+        ":START_ID,:END_ID,:TYPE,share:double\nq,p,CONTAINS,lots\nx,p,CONTAINS,0.5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError) as caught:
+        load(store=store, path=str(dump))
+    assert [str(p) for p in caught.value.problems] == [
+        "nodes_Product.csv:2: colour: is not a declared property",
+        "nodes_Product.csv:3: :LABEL: unknown label 'Gadget'",
+        "relationships_CONTAINS.csv:2: share: 'lots' is not a valid DOUBLE: could not convert "
+        "string to float: 'lots'",
+        "relationships_CONTAINS.csv:3: :START_ID: 'x' is not defined in the files or the store",
+    ]
+    assert store.count(Label.PRODUCT) == 0
+
+
+@pytest.mark.neo4j
+def test_an_embedded_export_loads_into_neo4j_with_equal_counts_and_answers(
+    neo4j_server: Neo4jServer, tmp_path: Path
+) -> None:
+    embedded = open_embedded(tmp_path / "graph")
+    neo4j = open_neo4j(neo4j_server)
+    try:
+        load(store=embedded, path=str(DATASET))
+        export_neo4j_admin(store=embedded, folder=tmp_path / "dump")
+        neo4j.clear()
+        load(store=neo4j, path=str(tmp_path / "dump"))
+        assert neo4j.counts() == embedded.counts()
+        assert _snapshot(neo4j) == _snapshot(embedded)
+        assert _answers(neo4j) == _answers(embedded)
+    finally:
+        embedded.close()
+        neo4j.close()
