@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.audit import AuditInputError, AuditSpec, read_spec, render
+from api.audit import run as run_audit
 from api.settings import Settings, load_settings
 from api.stores import open_store
 from graph.analysis import SnapshotCache
-from graph.errors import LoadError, SupplyGraphError
+from graph.errors import LoadError, QueryError, SupplyGraphError
 from graph.store import Store
 from loaders.export import export_graphml, export_neo4j_admin
 from loaders.load import load as load_dataset
@@ -186,6 +189,105 @@ def query(
         payload["errors"] = [e.formatted for e in result.errors]
     sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     if result.errors:
+        raise typer.Exit(EXIT_FAILED)
+
+
+class AuditFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    MD = "md"
+
+
+@app.command()
+def audit(
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="A YAML audit file (docs/audit.md).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Dependence on this country (default: each stage's top).")
+    ] = None,
+    item: Annotated[str | None, typer.Option(help="Only dependence through this item.")] = None,
+    kind: Annotated[
+        str, typer.Option(help="Subjects of the dependence check: product, oem or end_use.")
+    ] = "product",
+    concentration: Annotated[
+        bool, typer.Option("--concentration", help="Also check each item's top-country share.")
+    ] = False,
+    control: Annotated[
+        str | None, typer.Option(help="Also apply this export control (id) as a scenario.")
+    ] = None,
+    approval_rate: Annotated[
+        float, typer.Option(help="Scenario: share of exports approved.")
+    ] = 0.0,
+    duration_weeks: Annotated[float, typer.Option(help="Scenario: how long licences stall.")] = 8.0,
+    as_of: Annotated[
+        str | None, typer.Option(help="Scenario: the date to judge the control on (ISO).")
+    ] = None,
+    fail_above: Annotated[
+        float | None, typer.Option(help="Threshold 0..1 (default 0.65, the EU CRMA benchmark).")
+    ] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", help="csv, json or md.")] = (
+        AuditFormat.CSV
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Run dependency checks for CI jobs and cron: exit 1 when any finding is above the
+    threshold, 0 when none is, 2 on bad input, 3 when the store is unusable."""
+    try:
+        if file is not None:
+            spec = read_spec(file)
+            if fail_above is not None:
+                spec = spec.model_copy(update={"fail_above": fail_above})
+        else:
+            checks: list[dict[str, Any]] = [
+                {"dependence": {"country": country, "item": item, "kind": kind}}
+            ]
+            if concentration:
+                checks.append({"concentration": {}})
+            if control:
+                checks.append(
+                    {
+                        "scenario": {
+                            "control": control,
+                            "approval_rate": approval_rate,
+                            "duration_weeks": duration_weeks,
+                            "as_of": as_of,
+                        }
+                    }
+                )
+            spec = AuditSpec.model_validate(
+                {"checks": checks, "fail_above": 0.65 if fail_above is None else fail_above}
+            )
+    except AuditInputError as e:
+        for problem in e.problems:
+            err.print(str(problem), markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    except ValidationError as e:
+        for detail in e.errors(include_url=False):
+            loc = ".".join(str(p) for p in detail["loc"])
+            err.print(f"options: {loc}: {detail['msg']}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from e
+    settings = _settings()
+    with _store(settings, read_only=True) as store:
+        try:
+            snapshot = SnapshotCache().get(store)
+            findings = run_audit(spec, snapshot)
+        except QueryError as e:
+            err.print(f"[red]bad input:[/red] {e}")
+            raise typer.Exit(EXIT_BAD_INPUT) from e
+        except SupplyGraphError as e:
+            err.print(f"[red]error:[/red] {e}")
+            raise typer.Exit(EXIT_UNAVAILABLE) from e
+    text = render(findings, fmt=format.value, spec=spec, version=snapshot.version.version)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    breaches = sum(f.breach for f in findings)
+    err.print(f"{len(findings)} findings, {breaches} above the threshold", highlight=False)
+    if breaches:
         raise typer.Exit(EXIT_FAILED)
 
 

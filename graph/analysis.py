@@ -182,19 +182,7 @@ class Snapshot:
             raise NotFound(f"no element, material, magnet type or component with id '{item}'")
         return frozenset(i for i, p in enumerate(self.network.positions) if p.item in items)
 
-    def dependents(
-        self, country: str, item: str | None = None, kind: SubjectKind = SubjectKind.PRODUCT
-    ) -> list[Dependent]:
-        """Products (or OEMs, or end uses) depending on ``country``, for ``item`` if given:
-        ranked by their highest stage share."""
-        c = self._country(country)
-        if c is None:
-            return []
-        prop = self.propagation
-        if item is None:
-            per_stage = prop.exposure[:, :, :, c].sum(axis=1)
-        else:
-            per_stage = through_exposure(prop, self.item_targets(item))[:, :, c]
+    def _groups(self, kind: SubjectKind) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = defaultdict(list)
         for product in self.products:
             if kind is SubjectKind.PRODUCT:
@@ -205,8 +193,42 @@ class Snapshot:
                 keys = self._end_uses_of[product]
             for key in keys:
                 groups[key].append(product)
+        return groups
+
+    def _per_stage(self, item: str | None) -> npt.NDArray[np.float64]:
+        """Shares by position, stage and country: through ``item`` if given."""
+        prop = self.propagation
+        if item is None:
+            total: npt.NDArray[np.float64] = prop.exposure.sum(axis=1)
+            return total
+        return through_exposure(prop, self.item_targets(item))
+
+    def stage_table(
+        self, item: str | None = None, kind: SubjectKind = SubjectKind.PRODUCT
+    ) -> list[tuple[Named, npt.NDArray[np.float64]]]:
+        """For each product (or OEM, or end use): a stages x countries matrix of shares,
+        columns in the order of ``countries``."""
+        per_stage = self._per_stage(item)
+        return [
+            (self.named(key), per_stage[[self._row(p) for p in products]].mean(axis=0))
+            for key, products in sorted(self._groups(kind).items())
+        ]
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return self.propagation.countries
+
+    def dependents(
+        self, country: str, item: str | None = None, kind: SubjectKind = SubjectKind.PRODUCT
+    ) -> list[Dependent]:
+        """Products (or OEMs, or end uses) depending on ``country``, for ``item`` if given:
+        ranked by their highest stage share."""
+        c = self._country(country)
+        if c is None:
+            return []
+        per_stage = self._per_stage(item)[:, :, c]
         out = []
-        for key, products in groups.items():
+        for key, products in self._groups(kind).items():
             vector: npt.NDArray[np.float64] = per_stage[[self._row(p) for p in products]].mean(
                 axis=0
             )

@@ -122,3 +122,39 @@ def test_errors_are_typed_and_leak_nothing(api: str, query: str, code: str) -> N
     body = gql(api, query)
     assert [e["extensions"]["code"] for e in body["errors"]] == [code]
     assert 'File "' not in str(body)
+
+
+def test_scenario_over_http_honours_the_suspension(api: str) -> None:
+    query = """query($c: ID!, $asOf: Date!) { scenario(control: $c, approvalRate: 0.25,
+                 durationWeeks: 8, asOf: $asOf) {
+                 inForce status covered { id } products { product { id } shortfall
+                 coverWeeks weeksToStockout runsOutWithinDuration } endUses { entity { id }
+                 shortfall products } volumes { item { id } shortfallTonnes } sources { id } } }"""
+    answer = gql(api, query, c="cn-mofcom-18-2025", asOf="2025-06-15")["data"]["scenario"]
+    assert answer["inForce"] and "ndfeb-sintered-dytb" in {c["id"] for c in answer["covered"]}
+    maruti = next(p for p in answer["products"] if p["product"]["id"] == "maruti-suzuki-cars")
+    assert maruti["coverWeeks"] == [6.0, 8.0]
+    assert maruti["weeksToStockout"][0] == pytest.approx(6 / maruti["shortfall"])
+    assert "automotive" in {g["entity"]["id"] for g in answer["endUses"]}
+    assert "mofcom-gac-2025-18" in {s["id"] for s in answer["sources"]}
+    suspended = gql(api, query, c="cn-mofcom-2025-oct", asOf="2026-01-01")["data"]["scenario"]
+    assert not suspended["inForce"] and suspended["products"] == []
+    assert suspended["status"] == "suspended until 2026-11-10"
+
+
+def test_concentration_and_oem_rankings_over_http(api: str) -> None:
+    body = gql(
+        api,
+        """{ concentration(stage: MINING) { item { id } year hhi top1 top3 flagged
+               shares { country share } source { id } }
+             dependents(country: "CN", kind: OEM) { subject { id label } product { id }
+               share products { id } } }""",
+    )
+    [mining] = body["data"]["concentration"]
+    assert mining["item"]["id"] == "re-concentrate" and mining["source"]["id"].startswith("usgs")
+    assert mining["shares"][0]["country"] == "CN" and mining["flagged"]
+    assert mining["hhi"] == pytest.approx(sum((100 * s["share"]) ** 2 for s in mining["shares"]))
+    oems = body["data"]["dependents"]
+    suzuki = next(d for d in oems if d["subject"]["id"] == "suzuki-motor")
+    assert suzuki["subject"]["label"] == "Company" and suzuki["product"] is None
+    assert suzuki["products"] == [{"id": "suzuki-swift"}]
