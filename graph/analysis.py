@@ -61,16 +61,25 @@ class Snapshot:
     def __init__(self, data: SupplyData, version: GraphVersion) -> None:
         self.data = data
         self.version = version
+        self._named: dict[str, Named] = {}
         self.network: Network = build_network(data)
         self.propagation = propagate(self.network)
         self.products = sorted(i for i, item in data.items.items() if item.label is Label.PRODUCT)
+        self._product_rows = np.array([self._row(p) for p in self.products], dtype=np.int64)
         self._end_uses_of = {p: self._end_uses(p) for p in self.products}
+        self._total: npt.NDArray[np.float64] = self.propagation.exposure.sum(axis=1)
 
     # -- naming and lookup -------------------------------------------------------------
 
     def named(self, node_id: str) -> Named:
-        label = self.data.labels.get(node_id)
-        return Named(node_id, self.data.names.get(node_id, node_id), label.value if label else "")
+        found = self._named.get(node_id)
+        if found is None:
+            label = self.data.labels.get(node_id)
+            found = Named(
+                node_id, self.data.names.get(node_id, node_id), label.value if label else ""
+            )
+            self._named[node_id] = found
+        return found
 
     def source(self, source_id: str) -> SourceInfo:
         props = self.data.sources.get(source_id, {})
@@ -196,12 +205,10 @@ class Snapshot:
         return groups
 
     def _per_stage(self, item: str | None) -> npt.NDArray[np.float64]:
-        """Shares by position, stage and country: through ``item`` if given."""
-        prop = self.propagation
+        """Shares by position, stage and country (both bases): through ``item`` if given."""
         if item is None:
-            total: npt.NDArray[np.float64] = prop.exposure.sum(axis=1)
-            return total
-        return through_exposure(prop, self.item_targets(item))
+            return self._total
+        return through_exposure(self.propagation, self.item_targets(item))
 
     def stage_table(
         self, item: str | None = None, kind: SubjectKind = SubjectKind.PRODUCT
@@ -219,43 +226,61 @@ class Snapshot:
         return self.propagation.countries
 
     def dependents(
-        self, country: str, item: str | None = None, kind: SubjectKind = SubjectKind.PRODUCT
+        self,
+        country: str,
+        item: str | None = None,
+        kind: SubjectKind = SubjectKind.PRODUCT,
+        *,
+        limit: int | None = None,
     ) -> list[Dependent]:
         """Products (or OEMs, or end uses) depending on ``country``, for ``item`` if given:
-        ranked by their highest stage share."""
+        ranked by their highest stage share; the first ``limit`` of them if given."""
+        if limit is not None and limit < 1:
+            raise QueryError(f"limit must be at least 1, got {limit}")
         c = self._country(country)
         if c is None:
             return []
         per_stage = self._per_stage(item)[:, :, c]
+        if kind is SubjectKind.PRODUCT:
+            keys = self.products
+            table = per_stage[self._product_rows]
+            members = [[p] for p in self.products]
+        else:
+            groups = sorted(self._groups(kind).items())
+            keys = [key for key, _ in groups]
+            table = np.array(
+                [per_stage[[self._row(p) for p in products]].mean(axis=0) for _, products in groups]
+            ).reshape(len(groups), len(STAGES))
+            members = [products for _, products in groups]
+        best_stage = table.argmax(axis=1)
+        best = table[np.arange(len(keys)), best_stage]
+        order = sorted(
+            (i for i in np.flatnonzero(best > EPSILON)), key=lambda i: (-best[i], keys[i])
+        )
         out = []
-        for key, products in self._groups(kind).items():
-            vector: npt.NDArray[np.float64] = per_stage[[self._row(p) for p in products]].mean(
-                axis=0
-            )
-            s = int(np.argmax(vector))
-            if vector[s] <= EPSILON:
-                continue
+        for i in order[:limit]:
+            products = members[i]
             out.append(
                 Dependent(
-                    subject=self.named(key),
-                    share=float(vector[s]),
-                    stage=STAGES[s],
+                    subject=self.named(keys[i]),
+                    share=float(best[i]),
+                    stage=STAGES[int(best_stage[i])],
                     oems=_names(self, {o for p in products for o in self.data.oems.get(p, [])}),
                     end_uses=_names(self, {e for p in products for e in self._end_uses_of[p]}),
                     products=_names(self, set(products)),
                 )
             )
-        return sorted(out, key=lambda d: (-d.share, d.subject.id))
+        return out
 
     def _end_uses(self, product: str) -> list[str]:
-        """The product's own end uses, or else those of what it contains."""
+        """The product's own end uses, or else those of what it directly contains."""
         direct = self.data.end_uses.get(product, [])
         if direct:
             return list(direct)
         found = {
             e
-            for i in reachable(self.network, self._row(product))
-            for e in self.data.end_uses.get(self.network.positions[i].item, [])
+            for edge in self.data.bom.get(product, [])
+            for e in self.data.end_uses.get(edge.child, [])
         }
         return sorted(found)
 

@@ -64,9 +64,9 @@ def find_cycles(net: Network, weights: sp.csr_array) -> list[list[str]]:
     for group in np.flatnonzero(sizes > 1):
         members = np.flatnonzero(labels == group)
         cycles.append(sorted(_describe(net, int(i)) for i in members))
-    for i in range(n):
-        if sizes[labels[i]] == 1 and weights[i, i] != 0:
-            cycles.append([_describe(net, i)])
+    for i in np.flatnonzero(weights.diagonal()):
+        if sizes[labels[i]] == 1:
+            cycles.append([_describe(net, int(i))])
     return cycles
 
 

@@ -9,9 +9,10 @@ links) and the market for whatever those links leave uncovered.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from graph.model import Stage
 from graph.supply import SupplierLink, SupplyData
@@ -22,16 +23,16 @@ class Basis(StrEnum):
     MARKET = "market"
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """A tuple, so that hashing the ~1M positions of a large graph stays cheap."""
+
     item: str
     supplier: str | None = None
     context: str | None = None
     """The nearest consumer above whose sourcing links still apply below (None: none)."""
 
 
-@dataclass(frozen=True)
-class OriginShare:
+class OriginShare(NamedTuple):
     country: str
     share: float
     basis: Basis
@@ -92,10 +93,16 @@ def build_network(data: SupplyData) -> Network:
     else is shared.
     """
     net = Network()
-    below = _items_below(data)
     rules: dict[str, set[str]] = {}
     for consumer, item in data.sourcing:
         rules.setdefault(consumer, set()).add(item)
+    above = _Ancestors(data)
+
+    def applies_below(context: str, child: str) -> bool:
+        """Whether an item ``context`` has sourcing rules for lies below ``child``."""
+        return any(child in above.of(item) for item in rules[context])
+
+    origins: dict[tuple[str, str | None], list[OriginShare]] = {}
     queue: deque[int] = deque()
     for item_id in sorted(data.items):
         i, _ = net.add(Position(item_id), data.items[item_id].stage)
@@ -103,7 +110,7 @@ def build_network(data: SupplyData) -> Network:
     while queue:
         i = queue.popleft()
         position = net.positions[i]
-        _set_origin(net, data, i)
+        _set_origin(net, data, i, origins)
         own = position.supplier or position.item
         context = own if own in rules else position.context
         for edge in data.bom.get(position.item, []):
@@ -113,8 +120,8 @@ def build_network(data: SupplyData) -> Network:
             links = data.sourcing.get((own, edge.child)) or (
                 data.sourcing.get((position.context, edge.child), []) if position.context else []
             )
-            inherited = context if context and rules[context] & below[edge.child] else None
-            parts, rest = split_links(links)
+            inherited = context if context and applies_below(context, edge.child) else None
+            parts, rest = split_links(links) if links else ([], 1.0)
             targets = [
                 (Position(edge.child, link.supplier, inherited), w, link.fact.source)
                 for link, w in parts
@@ -131,45 +138,67 @@ def build_network(data: SupplyData) -> Network:
     return net
 
 
-def _items_below(data: SupplyData) -> dict[str, frozenset[str]]:
-    """Every item strictly below each item in the bill of materials (cycle-safe)."""
-    out: dict[str, frozenset[str]] = {}
-    for root in data.items:
-        seen: set[str] = set()
-        stack = [e.child for e in data.bom.get(root, [])]
-        while stack:
-            item = stack.pop()
-            if item in seen:
-                continue
-            seen.add(item)
-            stack.extend(e.child for e in data.bom.get(item, []))
-        out[root] = frozenset(seen)
-    return out
+class _Ancestors:
+    """Items above an item in the bill of materials, computed on demand (cycle-safe)."""
+
+    def __init__(self, data: SupplyData) -> None:
+        self._parents: dict[str, list[str]] = defaultdict(list)
+        for parent, edges in data.bom.items():
+            for edge in edges:
+                self._parents[edge.child].append(parent)
+        self._memo: dict[str, frozenset[str]] = {}
+
+    def of(self, item: str) -> frozenset[str]:
+        if item not in self._memo:
+            seen: set[str] = set()
+            stack = list(self._parents.get(item, ()))
+            while stack:
+                parent = stack.pop()
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.extend(self._parents.get(parent, ()))
+            self._memo[item] = frozenset(seen)
+        return self._memo[item]
 
 
-def _set_origin(net: Network, data: SupplyData, i: int) -> None:
+def _set_origin(
+    net: Network,
+    data: SupplyData,
+    i: int,
+    cache: dict[tuple[str, str | None], list[OriginShare]],
+) -> None:
+    """A market position's origin is its item's country mix; a company position's, the
+    company's sites at the item's stage (else its headquarters). Shared per item or per
+    (company, item), since many positions repeat them."""
     position = net.positions[i]
     stage = net.stages[i]
     if stage is None:
         return
+    key = (position.item, position.supplier)
+    if key not in cache:
+        cache[key] = _origin(data, position, stage)
+    net.origins[i] = cache[key]
+    for origin in net.origins[i]:
+        net.sources[i].update(origin.sources)
+
+
+def _origin(data: SupplyData, position: Position, stage: Stage) -> list[OriginShare]:
     if position.supplier is None:
         mix = data.market.get(position.item)
         if mix is None:
-            return
+            return []
         src = (mix.fact.source,) if mix.fact.source else ()
-        net.origins[i] = [
+        return [
             OriginShare(country, share, Basis.MARKET, src)
             for country, share in sorted(mix.shares.items())
         ]
-    else:
-        site = data.sites.get((position.supplier, stage))
-        if site is not None:
-            net.origins[i] = [
-                OriginShare(country, weight, Basis.COMPANY, site.sources)
-                for country, weight in sorted(site.countries.items())
-            ]
-        elif position.supplier in data.headquarters:
-            country, source = data.headquarters[position.supplier]
-            net.origins[i] = [OriginShare(country, 1.0, Basis.COMPANY, (source,) if source else ())]
-    for origin in net.origins[i]:
-        net.sources[i].update(origin.sources)
+    site = data.sites.get((position.supplier, stage))
+    if site is not None:
+        return [
+            OriginShare(country, weight, Basis.COMPANY, site.sources)
+            for country, weight in sorted(site.countries.items())
+        ]
+    if position.supplier in data.headquarters:
+        country, source = data.headquarters[position.supplier]
+        return [OriginShare(country, 1.0, Basis.COMPANY, (source,) if source else ())]
+    return []

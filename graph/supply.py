@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.model import Label, RelType, Stage
 from graph.records import NodeRef, RelRef
@@ -46,32 +46,27 @@ ANALYSIS_RELATIONSHIPS = (
 SUPPLY_LABELS = (Label.PRODUCT, Label.COMPONENT, Label.MAGNET_TYPE, Label.MATERIAL)
 
 
-@dataclass(frozen=True)
-class Fact:
-    """Where a number came from."""
+class Fact(NamedTuple):
+    """Where a number came from (a tuple: a large graph makes a million of them)."""
 
     source: str | None
     confidence: str | None
     year: int | None
 
     @property
-    def rank(self) -> tuple[int, int, str]:
-        """Higher is preferred; the source id breaks ties the same way every time."""
+    def preference(self) -> tuple[int, int, str]:
+        """Sort key, best first: highest confidence, latest year, then the alphabetically
+        first source (so the choice is the same every time)."""
         return (
-            CONFIDENCE_RANK.get(self.confidence or "", 0),
-            self.year or 0,
-            _invert(self.source or ""),
+            -CONFIDENCE_RANK.get(self.confidence or "", 0),
+            -(self.year or 0),
+            self.source or "",
         )
-
-
-def _invert(text: str) -> str:
-    """Sort key that prefers the alphabetically first source when ranking descending."""
-    return "".join(chr(0x10FFFF - ord(ch)) for ch in text)
 
 
 def fact_of(props: dict[str, Any] | Any) -> Fact:
     year = props.get("year")
-    return Fact(props.get("source"), props.get("confidence"), int(year) if year else None)
+    return Fact(props.get("source"), props.get("confidence"), year and int(year))
 
 
 @dataclass(frozen=True)
@@ -85,8 +80,7 @@ class Item:
     """Materials only: concentrate, oxide, compound, metal, alloy."""
 
 
-@dataclass(frozen=True)
-class BomEdge:
+class BomEdge(NamedTuple):
     parent: str
     child: str
     share: float
@@ -270,7 +264,7 @@ def _choose_bom(data: SupplyData, rels: list[RelRef]) -> None:
             rel.start, rel.end, float(rel.properties.get("share") or 0.0), fact_of(rel.properties)
         )
         current = best.get((rel.start, rel.end))
-        if current is None or edge.fact.rank > current.fact.rank:
+        if current is None or edge.fact.preference < current.fact.preference:
             best[(rel.start, rel.end)] = edge
     for edge in sorted(best.values(), key=lambda e: (e.parent, e.child)):
         data.bom[edge.parent].append(edge)
@@ -294,7 +288,7 @@ def _choose_market(data: SupplyData, rels: list[RelRef]) -> None:
         if mix is not None:
             data.market_sets[item].append(mix)
     for item, sets in data.market_sets.items():
-        sets.sort(key=lambda m: m.fact.rank, reverse=True)
+        sets.sort(key=lambda m: m.fact.preference)
         data.market[item] = sets[0]
 
 
@@ -308,7 +302,7 @@ def _mix(item: str, group: list[RelRef]) -> MarketMix | None:
         if total <= 0:
             return None
         shares = {r.start: float(r.properties.get("tonnes") or 0.0) / total for r in group}
-    fact = max((fact_of(r.properties) for r in group), key=lambda f: f.rank)
+    fact = min((fact_of(r.properties) for r in group), key=lambda f: f.preference)
     return MarketMix(item, shares, fact)
 
 

@@ -100,10 +100,11 @@ class Query:
         country: str,
         item: strawberry.ID | None = None,
         kind: DependentKind = DependentKind.PRODUCT,
+        limit: int | None = None,
     ) -> list[answers.Dependent]:
         snapshot = await info.context.snapshot()
         found = snapshot.dependents(
-            country, str(item) if item is not None else None, SubjectKind(kind.value)
+            country, str(item) if item is not None else None, SubjectKind(kind.value), limit=limit
         )
         return [answers.dependent(d) for d in found]
 
