@@ -70,7 +70,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         store = await anyio.to_thread.run_sync(open_store, config)
         try:
             await anyio.to_thread.run_sync(store.ensure_schema)
-            yield {"context": Context(store, SnapshotCache(), config.max_page_size)}
+            snapshots = SnapshotCache()
+            try:
+                await anyio.to_thread.run_sync(snapshots.get, store)
+            except SupplyGraphError as e:
+                log.warning("no analysis snapshot at start-up (queries will say why): %s", e)
+            yield {"context": Context(store, snapshots, config.max_page_size)}
         finally:
             await anyio.to_thread.run_sync(store.close)
 

@@ -158,3 +158,11 @@ def test_concentration_and_oem_rankings_over_http(api: str) -> None:
     suzuki = next(d for d in oems if d["subject"]["id"] == "suzuki-motor")
     assert suzuki["subject"]["label"] == "Company" and suzuki["product"] is None
     assert suzuki["products"] == [{"id": "suzuki-swift"}]
+
+
+def test_dependents_limit(api: str) -> None:
+    query = 'query($n: Int) { dependents(country: "CN", limit: $n) { product { id } share } }'
+    everything = gql(api, query, n=None)["data"]["dependents"]
+    top = gql(api, query, n=2)["data"]["dependents"]
+    assert top == everything[:2] and len(everything) > 2
+    assert gql(api, query, n=0)["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
