@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api import questions
 from api.audit import AuditInputError, AuditSpec, read_spec, render
 from api.audit import run as run_audit
 from api.settings import Settings, load_settings
@@ -348,6 +349,17 @@ def info() -> None:
     for kind, n in counts.items():
         table.add_row(kind, str(n))
     out.print(table)
+
+
+questions.register(
+    app,
+    settings=_settings,
+    opened=_store,
+    out=out,
+    err=err,
+    exit_bad_input=EXIT_BAD_INPUT,
+    exit_unavailable=EXIT_UNAVAILABLE,
+)
 
 
 def main() -> None:

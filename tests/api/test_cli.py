@@ -87,3 +87,36 @@ def test_querying_an_embedded_store_never_loaded_says_what_to_do(tmp_path: Path)
     result = cli("info", env=env)
     assert result.returncode == 3
     assert "load data into it first" in result.stderr
+
+
+def test_question_commands_answer_as_json(env: dict[str, str]) -> None:
+    assert cli("load", str(DATASET), "-q", env=env).returncode == 0
+    exposure = json.loads(
+        cli("exposure", "suzuki-swift", "--country", "CN", "--json", env=env).stdout
+    )
+    assert exposure["subject"]["id"] == "suzuki-swift" and exposure["stage"] == "magnet"
+    assert {s["stage"] for s in exposure["stages"]} >= {"mining", "separation", "magnet"}
+    top = json.loads(cli("dependents", "--kind", "oem", "--limit", "2", "--json", env=env).stdout)
+    assert len(top) == 2 and all(d["subject"]["label"] == "Company" for d in top)
+    [mining] = json.loads(cli("concentration", "--stage", "mining", "--json", env=env).stdout)
+    assert mining["item"]["id"] == "re-concentrate" and mining["flagged"] is True
+    stall = json.loads(
+        cli(
+            "scenario",
+            "--control",
+            "cn-mofcom-18-2025",
+            "--approval-rate",
+            "0.25",
+            "--as-of",
+            "2025-06-15",
+            "--json",
+            env=env,
+        ).stdout
+    )
+    assert stall["in_force"] and stall["products"][0]["shortfall"] > 0.5
+    bad = cli("exposure", "no-such-product", env=env)
+    assert bad.returncode == 2 and "no-such-product" in bad.stderr
+    assert (
+        cli("scenario", "--control", "cn-mofcom-18-2025", "--as-of", "June", env=env).returncode
+        == 2
+    )
