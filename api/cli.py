@@ -1,6 +1,6 @@
 """The ``supplygraph`` command line: load, serve, query, info.
 
-Exit codes: 0 done; 1 the answer has errors (or a threshold was crossed); 2 bad input
+Exit codes (api/exits.py): 0 done; 1 the answer has errors (or a threshold was crossed); 2 bad input
 (nothing written); 3 the store or the configuration is unusable.
 """
 
@@ -25,19 +25,15 @@ from rich.table import Table
 from api import questions
 from api.audit import AuditInputError, AuditSpec, read_spec, render
 from api.audit import run as run_audit
+from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, exit_codes
 from api.settings import Settings, load_settings
 from api.stores import open_store
 from graph.analysis import SnapshotCache
-from graph.errors import LoadError, QueryError, SupplyGraphError
 from graph.store import Store
 from loaders.export import export_graphml, export_neo4j_admin
 from loaders.load import load as load_dataset
 from schema import build_schema
 from schema.context import Context
-
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
-EXIT_UNAVAILABLE = 3
 
 app = typer.Typer(
     help="supplygraph: rare-earth and magnet supply-chain graph with exposure analytics.",
@@ -50,11 +46,8 @@ err = Console(stderr=True, soft_wrap=True)
 
 @contextmanager
 def _store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
-    try:
+    with exit_codes(err):
         store = open_store(settings, read_only=read_only)
-    except SupplyGraphError as e:
-        err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(EXIT_UNAVAILABLE) from e
     try:
         yield store
     finally:
@@ -62,11 +55,8 @@ def _store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
 
 
 def _settings() -> Settings:
-    try:
+    with exit_codes(err):
         return load_settings()
-    except SupplyGraphError as e:
-        err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(EXIT_UNAVAILABLE) from e
 
 
 @app.command()
@@ -94,23 +84,14 @@ def load(
             disable=quiet,
         )
         task = progress.add_task("load", total=None)
-        try:
-            with progress:
-                summary, version = load_dataset(
-                    store=store,
-                    path=str(path),
-                    batch_size=batch_size or settings.batch_size,
-                    on_start=lambda total: progress.update(task, total=total),
-                    progress=lambda n: progress.advance(task, n),
-                )
-        except LoadError as e:
-            for problem in e.problems:
-                err.print(str(problem), markup=False, highlight=False)
-            err.print(f"[red]refused:[/red] {len(e.problems)} problem(s); nothing was written.")
-            raise typer.Exit(EXIT_BAD_INPUT) from e
-        except SupplyGraphError as e:
-            err.print(f"[red]error:[/red] {e}")
-            raise typer.Exit(EXIT_UNAVAILABLE) from e
+        with exit_codes(err), progress:
+            summary, version = load_dataset(
+                store=store,
+                path=str(path),
+                batch_size=batch_size or settings.batch_size,
+                on_start=lambda total: progress.update(task, total=total),
+                progress=lambda n: progress.advance(task, n),
+            )
     elapsed = time.perf_counter() - started
     table = Table(
         title=f"Loaded {path} into {store.kind} in {elapsed:.2f} s "
@@ -140,11 +121,8 @@ def serve(
     from api.app import create_app
 
     settings = _settings()
-    try:
-        open_store(settings).close()
-    except SupplyGraphError as e:
-        err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(EXIT_UNAVAILABLE) from e
+    with _store(settings):
+        pass  # fail here, plainly, rather than inside the server's start-up
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
@@ -271,16 +249,9 @@ def audit(
             err.print(f"options: {loc}: {detail['msg']}", markup=False, highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from e
     settings = _settings()
-    with _store(settings, read_only=True) as store:
-        try:
-            snapshot = SnapshotCache().get(store)
-            findings = run_audit(spec, snapshot)
-        except QueryError as e:
-            err.print(f"[red]bad input:[/red] {e}")
-            raise typer.Exit(EXIT_BAD_INPUT) from e
-        except SupplyGraphError as e:
-            err.print(f"[red]error:[/red] {e}")
-            raise typer.Exit(EXIT_UNAVAILABLE) from e
+    with _store(settings, read_only=True) as store, exit_codes(err):
+        snapshot = SnapshotCache().get(store)
+        findings = run_audit(spec, snapshot)
     text = render(findings, fmt=format.value, spec=spec, version=snapshot.version.version)
     if output is not None:
         output.write_text(text, encoding="utf-8")
@@ -311,15 +282,12 @@ def export(
     either store. graphml: one file for Gephi, yEd, networkx.
     """
     settings = _settings()
-    with _store(settings, read_only=True) as store:
+    with _store(settings, read_only=True) as store, exit_codes(err):
         try:
             if format is ExportFormat.GRAPHML:
                 summary = export_graphml(store=store, path=target)
             else:
                 summary = export_neo4j_admin(store=store, folder=target)
-        except SupplyGraphError as e:
-            err.print(f"[red]error:[/red] {e}")
-            raise typer.Exit(EXIT_UNAVAILABLE) from e
         except OSError as e:
             err.print(f"[red]error:[/red] cannot write {target}: {e}")
             raise typer.Exit(EXIT_BAD_INPUT) from e
@@ -333,13 +301,9 @@ def export(
 def info() -> None:
     """Show the store, the graph version and node and relationship counts."""
     settings = _settings()
-    with _store(settings, read_only=True) as store:
-        try:
-            version = store.graph_version()
-            counts = store.counts()
-        except SupplyGraphError as e:
-            err.print(f"[red]error:[/red] {e}")
-            raise typer.Exit(EXIT_UNAVAILABLE) from e
+    with _store(settings, read_only=True) as store, exit_codes(err):
+        version = store.graph_version()
+        counts = store.counts()
     table = Table(
         title=f"{store.kind} store, graph version {version.version} "
         f"(loaded {version.loaded_at or 'never'})"
@@ -351,15 +315,7 @@ def info() -> None:
     out.print(table)
 
 
-questions.register(
-    app,
-    settings=_settings,
-    opened=_store,
-    out=out,
-    err=err,
-    exit_bad_input=EXIT_BAD_INPUT,
-    exit_unavailable=EXIT_UNAVAILABLE,
-)
+questions.register(app, settings=_settings, opened=_store, out=out, err=err)
 
 
 def main() -> None:

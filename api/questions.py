@@ -18,9 +18,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.exits import EXIT_BAD_INPUT, exit_codes
 from api.settings import Settings
 from graph.analysis import Snapshot, SnapshotCache, SubjectKind
-from graph.errors import QueryError, SupplyGraphError
 from graph.model import Stage
 
 T = TypeVar("T")
@@ -52,21 +52,12 @@ def register(
     opened: Callable[..., Any],
     out: Console,
     err: Console,
-    exit_bad_input: int,
-    exit_unavailable: int,
 ) -> None:
     """Add the question commands to ``app``; the CLI hands over how it opens stores."""
 
     def answer(ask: Callable[[Snapshot], T]) -> T:
-        with opened(settings(), read_only=True) as store:
-            try:
-                return ask(SnapshotCache().get(store))
-            except QueryError as e:
-                err.print(f"[red]bad input:[/red] {e}")
-                raise typer.Exit(exit_bad_input) from e
-            except SupplyGraphError as e:
-                err.print(f"[red]error:[/red] {e}")
-                raise typer.Exit(exit_unavailable) from e
+        with opened(settings(), read_only=True) as store, exit_codes(err):
+            return ask(SnapshotCache().get(store))
 
     @app.command()
     def exposure(
@@ -182,7 +173,7 @@ def register(
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError as e:
             err.print(f"[red]bad input:[/red] {e}")
-            raise typer.Exit(exit_bad_input) from e
+            raise typer.Exit(EXIT_BAD_INPUT) from e
         result = answer(
             lambda s: s.scenario(
                 control=control,

@@ -277,14 +277,8 @@ def scenario(answer: a.Scenario) -> Scenario:
             )
             for p in answer.products
         ],
-        oems=[
-            GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products)
-            for g in answer.oems
-        ],
-        end_uses=[
-            GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products)
-            for g in answer.end_uses
-        ],
+        oems=_groups(answer.oems),
+        end_uses=_groups(answer.end_uses),
         volumes=[
             VolumeImpact(
                 holder=ref(v.holder),
@@ -301,3 +295,10 @@ def scenario(answer: a.Scenario) -> Scenario:
         sources=[source_ref(s) for s in answer.sources],
         graph_version=answer.version.version,
     )
+
+
+def _groups(groups: tuple[a.GroupImpact, ...]) -> list[GroupImpact]:
+    return [
+        GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products)
+        for g in groups
+    ]
