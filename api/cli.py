@@ -1,7 +1,8 @@
-"""The ``supplygraph`` command line: load, serve, query, info.
+"""The ``supplygraph`` command line: load, serve, query, audit, export, info, and the
+analysts' questions (api/questions.py).
 
-Exit codes (api/exits.py): 0 done; 1 the answer has errors (or a threshold was crossed); 2 bad input
-(nothing written); 3 the store or the configuration is unusable.
+Exit codes (api/exits.py): 0 done; 1 the answer has errors (or an audit found a breach);
+2 bad input (nothing written); 3 the store or the configuration is unusable.
 """
 
 from __future__ import annotations
