@@ -45,6 +45,11 @@ format: install
 	$(BIN)/ruff format $(PACKAGES) tests
 	$(BIN)/ruff check --fix $(PACKAGES) tests
 
+# Benchmarks at 10k, 100k and 1M edges on both stores (about 20 min; starts its own Neo4j).
+# Results: bench/results/latest.json. BENCH_ARGS="--sizes 10k,100k" for a shorter run.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 neo4j-start:
 	scripts/neo4j start
 

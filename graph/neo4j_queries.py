@@ -22,8 +22,8 @@ def schema_statements() -> list[str]:
         for label in Label
     ]
     statements += [
-        f"CREATE INDEX {_q(rel.value.lower() + '_key')} IF NOT EXISTS "
-        f"FOR ()-[r:{_q(rel.value)}]-() ON (r.key)"
+        f"CREATE CONSTRAINT {_q(rel.value.lower() + '_key_unique')} IF NOT EXISTS "
+        f"FOR ()-[r:{_q(rel.value)}]-() REQUIRE r.key IS UNIQUE"
         for rel in RelType
     ]
     statements.append(
@@ -38,16 +38,35 @@ def upsert_nodes(label: Label) -> str:
     return f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{id: row.id}}) SET {sets}"
 
 
-def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
+def legacy_schema_statements() -> list[str]:
+    """Plain key indexes of 0.1 development builds, replaced by uniqueness constraints."""
+    return [f"DROP INDEX {_q(rel.value.lower() + '_key')} IF EXISTS" for rel in RelType]
+
+
+def _rel_sets(rel: RelType) -> str:
     props = [p for p in RELATIONSHIPS[rel].properties if p != "key"]
     sets = ", ".join(f"r.{_q(p)} = row.{_q(p)}" for p in props)
-    set_clause = f" SET {sets}" if sets else ""
+    return f" SET {sets}" if sets else ""
+
+
+def update_relationships(rel: RelType) -> str:
+    """Step one of a relationship upsert: re-set the ones whose key exists; return their
+    keys. The index hint keeps the plan independent of the statistics, which are empty
+    when a load starts (a MERGE planned then expands dense nodes: quadratic)."""
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH ()-[r:{_q(rel.value)}]->() USING INDEX r:{_q(rel.value)}(key) "
+        f"WHERE r.key = row.key{_rel_sets(rel)} RETURN r.key AS key"
+    )
+
+
+def create_relationships(rel: RelType, start: Label, end: Label) -> str:
+    """Step two: create the rest, both ends found by their unique id."""
     return (
         "UNWIND $rows AS row "
         f"MATCH (a:{_q(start.value)} {{id: row.start}}) "
         f"MATCH (b:{_q(end.value)} {{id: row.end}}) "
-        f"MERGE (a)-[r:{_q(rel.value)} {{key: row.key}}]->(b)"
-        f"{set_clause}"
+        f"CREATE (a)-[r:{_q(rel.value)} {{key: row.key}}]->(b){_rel_sets(rel)}"
     )
 
 

@@ -72,8 +72,13 @@ class Neo4jStore:
             for statement in cypher.schema_statements():
                 tx.run(statement).consume()
 
+        def drop_legacy(tx: neo4j.ManagedTransaction) -> None:
+            for statement in cypher.legacy_schema_statements():
+                tx.run(statement).consume()
+
         try:
             with self._driver.session(database=self._database) as session:
+                session.execute_write(drop_legacy)
                 session.execute_write(create)
         except (Neo4jError, DriverError) as e:
             raise _translate(e, "schema set-up") from e
@@ -92,11 +97,25 @@ class Neo4jStore:
         end_label: Label,
         rows: Sequence[Mapping[str, Value]],
     ) -> WriteCounts:
+        """Update by key, then create the rest: one transaction, plans that do not depend
+        on node degrees (see neo4j_queries.update_relationships)."""
         if not rows:
             return WriteCounts()
-        query = cypher.upsert_relationships(rel, start_label, end_label)
-        summary = self._run(query, {"rows": list(rows)}).summary
-        created = summary.counters.relationships_created
+        update = cypher.update_relationships(rel)
+        create = cypher.create_relationships(rel, start_label, end_label)
+
+        def write(tx: neo4j.ManagedTransaction) -> int:
+            found = {r["key"] for r in tx.run(update, rows=list(rows))}
+            new = [row for row in rows if row["key"] not in found]
+            if new:
+                tx.run(create, rows=new).consume()
+            return len(new)
+
+        try:
+            with self._driver.session(database=self._database) as session:
+                created = session.execute_write(write)
+        except (Neo4jError, DriverError) as e:
+            raise _translate(e, "write") from e
         return WriteCounts(created=created, matched=len(rows) - created)
 
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
