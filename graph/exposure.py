@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 
 from graph.errors import CycleError
 from graph.model import Stage
-from graph.network import Basis, Network
+from graph.network import Basis, Network, OriginShare
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
 BASES: tuple[Basis, ...] = (Basis.COMPANY, Basis.MARKET)
@@ -109,32 +109,77 @@ def propagate(net: Network) -> Propagation:
     if cycles:
         raise CycleError(cycles)
     levels = topological_levels(weights)
-    countries = tuple(sorted({o.country for origins in net.origins for o in origins}))
+    shared = _shared_origins(net)
+    countries = tuple(sorted({o.country for origins, _, _ in shared for o in origins}))
     c_index = {c: k for k, c in enumerate(countries)}
     n, n_stages, n_countries = len(net.positions), len(STAGES), len(countries)
-    width = len(BASES) * n_stages * n_countries + n_stages
-    origin = np.zeros((n, width))
-    for i, origins in enumerate(net.origins):
-        stage = net.stages[i]
-        if stage is None:
-            continue
-        s = stage.order
-        origin[i, len(BASES) * n_stages * n_countries + s] = 1.0
-        for o in origins:
-            b = BASES.index(o.basis)
-            origin[i, (b * n_stages + s) * n_countries + c_index[o.country]] += o.share
-    solved = solve(weights, origin, levels)
     split = len(BASES) * n_stages * n_countries
+    origin = np.zeros((n, split + n_stages))
+    stage_of = np.array([s.order if s is not None else -1 for s in net.stages], dtype=np.int64)
+    staged = np.flatnonzero(stage_of >= 0)
+    origin[staged, split + stage_of[staged]] = 1.0
+    rows, cols, values = _origin_entries(shared, c_index, n_stages)
+    origin[rows, cols] = values
+    solved = solve(weights, origin, levels)
     exposure = solved[:, :split].reshape(n, len(BASES), n_stages, n_countries)
     return Propagation(countries, exposure, solved[:, split:], weights, levels)
 
 
+def _origin_entries(
+    shared: list[tuple[list[OriginShare], Stage, list[int]]],
+    c_index: dict[str, int],
+    n_stages: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Array]:
+    """(row, column, share) for every origin of every position, as three arrays: each
+    shared list is read once, then spread over its rows with numpy."""
+    n_countries = len(c_index)
+    sizes = np.array([len(origins) for origins, _, _ in shared], dtype=np.int64)
+    counts = np.array([len(rows) for _, _, rows in shared], dtype=np.int64)
+    total = int(sizes.sum())
+    country = np.fromiter(
+        (c_index[o.country] for origins, _, _ in shared for o in origins), np.int64, total
+    )
+    basis = np.fromiter(
+        (BASES.index(o.basis) for origins, _, _ in shared for o in origins), np.int64, total
+    )
+    share = np.fromiter((o.share for origins, _, _ in shared for o in origins), np.float64, total)
+    stage = np.repeat(np.array([st.order for _, st, _ in shared], dtype=np.int64), sizes)
+    entry_cols = (basis * n_stages + stage) * n_countries + country
+    if not shared:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0)
+    positions = np.concatenate([np.asarray(rows, dtype=np.int64) for _, _, rows in shared])
+    per_row = np.repeat(sizes, counts)
+    first_entry = np.repeat(np.cumsum(sizes) - sizes, counts)
+    pairs = int(per_row.sum())
+    offset = np.arange(pairs) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    entry = np.repeat(first_entry, per_row) + offset
+    return np.repeat(positions, per_row), entry_cols[entry], share[entry]
+
+
+def _shared_origins(net: Network) -> list[tuple[list[OriginShare], Stage, list[int]]]:
+    """Positions grouped by the origin list they share (one per item, or per company and
+    item), so the origin matrix is filled one group at a time, not one row at a time."""
+    groups: dict[tuple[int, Stage], tuple[list[OriginShare], Stage, list[int]]] = {}
+    for i, origins in enumerate(net.origins):
+        stage = net.stages[i]
+        if stage is None or not origins:
+            continue
+        key = (id(origins), stage)
+        if key not in groups:
+            groups[key] = (origins, stage, [])
+        groups[key][2].append(i)
+    return list(groups.values())
+
+
 def solve(weights: sp.csr_array, origin: Array, levels: tuple[npt.NDArray[np.int64], ...]) -> Array:
-    """X = O + W X on a DAG, one topological level at a time: each edge is used once."""
-    solved = origin.copy()
+    """X = O + W X on a DAG, one topological level at a time: each edge is used once.
+
+    Solves in place: ``origin`` becomes the answer (callers pass a fresh array; at 1M
+    edges it is hundreds of MB, so no copy)."""
     for level in levels[1:]:
-        solved[level] += weights[level] @ solved
-    return solved
+        origin[level] += weights[level] @ origin
+    return origin
 
 
 @dataclass(frozen=True)
