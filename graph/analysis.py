@@ -46,7 +46,13 @@ from graph.exposure import (
 from graph.model import Label, Stage
 from graph.network import Basis, Network, Position, build_network
 from graph.store import GraphVersion, Store
-from graph.supply import ANALYSIS_LABELS, ANALYSIS_RELATIONSHIPS, SupplyData, build_supply
+from graph.supply import (
+    ANALYSIS_LABELS,
+    ANALYSIS_PROPERTIES,
+    ANALYSIS_RELATIONSHIPS,
+    SupplyData,
+    build_supply,
+)
 
 EPSILON = 1e-12
 
@@ -486,7 +492,8 @@ def _basis(known: list[float]) -> str:
 
 def extract(store: Store) -> SupplyData:
     return build_supply(
-        store.extract_nodes(ANALYSIS_LABELS), store.extract_relationships(ANALYSIS_RELATIONSHIPS)
+        store.extract_nodes(ANALYSIS_LABELS),
+        store.extract_relationships(ANALYSIS_RELATIONSHIPS, properties=ANALYSIS_PROPERTIES),
     )
 
 

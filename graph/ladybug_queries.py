@@ -159,11 +159,11 @@ def extract_nodes(label: Label) -> str:
     return f"MATCH (n:{_q(label.value)}) RETURN n"
 
 
-def extract_relationships(rel: RelType) -> str:
-    """Start id, end id, then every declared property in RELATIONSHIPS order, one row each
-    (plain columns stream faster here than ``collect()`` or whole relationship values)."""
-    cols = ", ".join(f"r.{_q(p)}" for p in RELATIONSHIPS[rel].properties)
-    return f"MATCH (a)-[r:{_q(rel.value)}]->(b) RETURN a.{_q('id')}, b.{_q('id')}, {cols}"
+def extract_relationships(rel: RelType, properties: tuple[str, ...]) -> str:
+    """Start id, end id, then the given properties, one row each (plain columns stream
+    faster here than ``collect()`` or whole relationship values)."""
+    cols = "".join(f", r.{_q(p)}" for p in properties)
+    return f"MATCH (a)-[r:{_q(rel.value)}]->(b) RETURN a.{_q('id')}, b.{_q('id')}{cols}"
 
 
 def count_relationships(rel: RelType) -> str:

@@ -18,7 +18,7 @@ import ladybug
 
 from graph import ladybug_queries as cypher
 from graph.errors import StoreError, StoreUnavailable
-from graph.model import NODES, RELATIONSHIPS, Label, RelType
+from graph.model import NODES, RELATIONSHIPS, Label, RelType, projected
 from graph.records import NodeRef, RelRef, Value
 from graph.store import GraphVersion, WriteCounts
 
@@ -209,10 +209,12 @@ class LadybugStore:
             for (node,) in rows:
                 yield NodeRef(label, node["id"], _node_props(label, node))
 
-    def extract_relationships(self, types: Collection[RelType]) -> Iterator[RelRef]:
+    def extract_relationships(
+        self, types: Collection[RelType], *, properties: Collection[str] | None = None
+    ) -> Iterator[RelRef]:
         for rel in types:
-            names = tuple(RELATIONSHIPS[rel].properties)
-            rows = self._rows(cypher.extract_relationships(rel))
+            names = projected(rel, properties)
+            rows = self._rows(cypher.extract_relationships(rel, names))
             for row in rows:
                 props = {p: v for p, v in zip(names, row[2:], strict=True) if v is not None}
                 yield RelRef(rel, row[0], row[1], props)

@@ -6,6 +6,7 @@ declarations, so a label or property exists only if it is declared here. See doc
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -295,3 +296,10 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
 
 def relationship_allowed(rel: RelType, start: Label, end: Label) -> bool:
     return (start, end) in RELATIONSHIPS[rel].endpoints
+
+
+def projected(rel: RelType, wanted: Collection[str] | None) -> tuple[str, ...]:
+    """The declared properties of ``rel`` among ``wanted`` (all of them when None), in
+    declaration order: what an extraction reads."""
+    names = tuple(RELATIONSHIPS[rel].properties)
+    return names if wanted is None else tuple(n for n in names if n in wanted)

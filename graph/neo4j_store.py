@@ -11,7 +11,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph import neo4j_queries as cypher
 from graph.errors import StoreError, StoreUnavailable
-from graph.model import Label, RelType
+from graph.model import Label, RelType, projected
 from graph.records import NodeRef, RelRef, Value
 from graph.store import GraphVersion, WriteCounts
 
@@ -97,25 +97,11 @@ class Neo4jStore:
         end_label: Label,
         rows: Sequence[Mapping[str, Value]],
     ) -> WriteCounts:
-        """Update by key, then create the rest: one transaction, plans that do not depend
-        on node degrees (see neo4j_queries.update_relationships)."""
         if not rows:
             return WriteCounts()
-        update = cypher.update_relationships(rel)
-        create = cypher.create_relationships(rel, start_label, end_label)
-
-        def write(tx: neo4j.ManagedTransaction) -> int:
-            found = {r["key"] for r in tx.run(update, rows=list(rows))}
-            new = [row for row in rows if row["key"] not in found]
-            if new:
-                tx.run(create, rows=new).consume()
-            return len(new)
-
-        try:
-            with self._driver.session(database=self._database) as session:
-                created = session.execute_write(write)
-        except (Neo4jError, DriverError) as e:
-            raise _translate(e, "write") from e
+        query = cypher.upsert_relationships(rel, start_label, end_label)
+        summary = self._run(query, {"rows": list(rows)}).summary
+        created = summary.counters.relationships_created
         return WriteCounts(created=created, matched=len(rows) - created)
 
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
@@ -151,11 +137,16 @@ class Neo4jStore:
             for props in rows:
                 yield NodeRef(label, props["id"], props)
 
-    def extract_relationships(self, types: Collection[RelType]) -> Iterator[RelRef]:
+    def extract_relationships(
+        self, types: Collection[RelType], *, properties: Collection[str] | None = None
+    ) -> Iterator[RelRef]:
         for rel in types:
-            rows = self._run(cypher.extract_relationships(rel), read=True).records[0]["rows"]
-            for start, end, props in rows:
-                yield RelRef(rel, start, end, props)
+            names = projected(rel, properties)
+            query = cypher.extract_relationships(rel, names)
+            rows = self._run(query, read=True).records[0]["rows"]
+            for row in rows:
+                props = {p: v for p, v in zip(names, row[2:], strict=True) if v is not None}
+                yield RelRef(rel, row[0], row[1], props)
 
     def counts(self) -> dict[str, int]:
         out = {label.value: self.count(label) for label in Label}
@@ -174,8 +165,9 @@ class Neo4jStore:
         return GraphVersion(int(record["version"]), record["loaded_at"])
 
     def clear(self) -> None:
-        while self._run(cypher.CLEAR_BATCH, {"limit": 10_000}).records[0]["n"]:
-            pass
+        for statement in (cypher.CLEAR_RELATIONSHIPS, cypher.CLEAR_NODES):
+            while self._run(statement, {"limit": 10_000}).records[0]["n"]:
+                pass
 
     def ping(self) -> None:
         try:

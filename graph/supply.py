@@ -43,6 +43,24 @@ ANALYSIS_RELATIONSHIPS = (
     RelType.HOLDS_STOCK,
     RelType.CONSUMES,
 )
+ANALYSIS_PROPERTIES = frozenset(
+    {
+        "share",
+        "tonnes",
+        "year",
+        "source",
+        "confidence",
+        "item",
+        "status",
+        "weeks",
+        "weeks_high",
+        "end_use",
+        "as_of",
+        "kind",
+        "scope",
+    }
+)
+"""The relationship properties build_supply reads; extraction fetches only these."""
 SUPPLY_LABELS = (Label.PRODUCT, Label.COMPONENT, Label.MAGNET_TYPE, Label.MATERIAL)
 
 

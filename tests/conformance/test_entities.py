@@ -61,3 +61,9 @@ def test_extraction_returns_every_relationship_with_its_properties(loaded_store:
     ]
     assert [r.properties["tonnes"] for r in usgs_cn] == [270000.0]
     assert usgs_cn[0].properties["year"] == 2024
+
+
+def test_extraction_reads_only_the_properties_asked_for(loaded_store: Store) -> None:
+    rels = list(loaded_store.extract_relationships([RelType.PRODUCES], properties={"tonnes"}))
+    assert rels and all(set(r.properties) <= {"tonnes"} for r in rels)
+    assert any(r.properties for r in rels) and any(not r.properties for r in rels)

@@ -14,15 +14,12 @@ def test_node_upsert_merges_on_id_and_sets_every_declared_property() -> None:
             assert f"n.`{prop}` = row.`{prop}`" in query
 
 
-def test_relationship_upsert_updates_by_key_with_a_hint_then_creates() -> None:
-    update = cypher.update_relationships(RelType.CONTAINS)
-    assert "MATCH ()-[r:`CONTAINS`]->() USING INDEX r:`CONTAINS`(key)" in update
-    assert "WHERE r.key = row.key SET " in update and update.endswith("RETURN r.key AS key")
-    create = cypher.create_relationships(RelType.CONTAINS, Label.PRODUCT, Label.COMPONENT)
-    assert "MATCH (a:`Product` {id: row.start})" in create
-    assert "MATCH (b:`Component` {id: row.end})" in create
-    assert "CREATE (a)-[r:`CONTAINS` {key: row.key}]->(b)" in create
-    assert "r.`share` = row.`share`" in create and "MERGE" not in create
+def test_relationship_upsert_matches_both_ends_and_merges_on_key() -> None:
+    query = cypher.upsert_relationships(RelType.CONTAINS, Label.PRODUCT, Label.COMPONENT)
+    assert "MATCH (a:`Product` {id: row.start})" in query
+    assert "MATCH (b:`Component` {id: row.end})" in query
+    assert "MERGE (a)-[r:`CONTAINS` {key: row.key}]->(b)" in query
+    assert "r.`share` = row.`share`" in query
 
 
 def test_schema_has_a_uniqueness_constraint_per_label_and_a_key_index_per_type() -> None:
