@@ -1,6 +1,6 @@
 """The path-enumeration Cypher baseline, kept only to measure the engine against it.
 
-It answers the engine's "how much of each product depends on one country, per stage"
+It answers the engine's "how much of each product depends on each country, per stage"
 question by enumerating every bill-of-materials path from every product to every item the
 country produces and summing the products of the shares along each path. That is the
 wrong algorithm: the number of paths grows with the product of the fan-outs of every tier

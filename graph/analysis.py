@@ -228,6 +228,11 @@ class Snapshot:
         ]
 
     @property
+    def product_rows(self) -> npt.NDArray[np.int64]:
+        """Network rows of the products, in the order of ``products``."""
+        return self._product_rows
+
+    @property
     def countries(self) -> tuple[str, ...]:
         return self.propagation.countries
 
