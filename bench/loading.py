@@ -200,29 +200,7 @@ def finish_with_create(store: Store, batch: Batch, loaded: dict[str, Any]) -> di
 
 
 def clear_neo4j(store: Store) -> dict[str, Any]:
-    """``store.clear()``, and when it fails, a relationships-first clear; returns timings.
-
-    Neo4jStore.clear() deletes 10,000 *nodes* with their relationships per transaction: a
-    batch holding dense nodes can exceed the transaction memory limit (seen on the 1M graph
-    with a 2g heap). The fallback deletes relationships 10,000 per transaction, then nodes.
-    """
-    from graph.errors import StoreError
-    from graph.neo4j_store import Neo4jStore
-
-    if not isinstance(store, Neo4jStore):
-        raise TypeError("clear_neo4j is for the Neo4j store")
-    out: dict[str, Any] = {}
+    """``store.clear()`` (relationships first, in batches), timed."""
     started = time.perf_counter()
-    try:
-        store.clear()
-    except StoreError as e:
-        out["clear_error"] = str(e)[:300]
-        out["clear_failed_after_s"] = time.perf_counter() - started
-        for query in (
-            "MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS n",
-            "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n",
-        ):
-            while store._run(query).records[0]["n"]:
-                pass
-    out["clear_s"] = time.perf_counter() - started
-    return out
+    store.clear()
+    return {"clear_s": time.perf_counter() - started}

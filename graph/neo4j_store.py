@@ -172,11 +172,10 @@ class Neo4jStore:
     def ping(self) -> None:
         try:
             self._driver.verify_connectivity()
-        except (DriverError, Neo4jError, OSError) as e:
-            error = _translate(e, "connection")
-            raise (
-                error if isinstance(error, StoreUnavailable) else StoreUnavailable(str(error))
-            ) from e
+        except (AuthError, ServiceUnavailable, OSError) as e:
+            raise _translate(e, "connection") from e
+        except (DriverError, Neo4jError) as e:
+            raise StoreUnavailable(f"Neo4j does not answer: {e}") from e
 
     def close(self) -> None:
         self._driver.close()

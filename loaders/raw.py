@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
 
 from graph.records import Origin
 from loaders.rows import Row
@@ -24,7 +22,3 @@ class ReadProblem:
     origin: Origin
     field: str
     message: str
-
-
-class Reader(Protocol):
-    def __call__(self, path: str) -> Iterator[RawRow | ReadProblem]: ...

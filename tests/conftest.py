@@ -119,17 +119,31 @@ def loaded_store(
         s.close()
 
 
+STORE_FIXTURES = ("store", "loaded_store", "env", "api")
+"""Fixtures parametrised over STORE_KINDS; their parameter says which store a test ran on."""
+_STORE_OF: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        kinds = {params[f] for f in STORE_FIXTURES if f in params}
+        if len(kinds) == 1:
+            _STORE_OF[item.nodeid] = kinds.pop()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """How many store-parametrised tests ran on each store: the conformance suite must run
     in full against both."""
     counts: dict[str, dict[str, int]] = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         for report in terminalreporter.stats.get(outcome, []):
-            nodeid = getattr(report, "nodeid", "")
-            for kind in ("neo4j", "embedded"):
-                if f"[{kind}" in nodeid or f"-{kind}]" in nodeid or f"-{kind}-" in nodeid:
-                    per = counts.setdefault(kind, {})
-                    per[outcome] = per.get(outcome, 0) + 1
+            kind = _STORE_OF.get(getattr(report, "nodeid", ""))
+            if kind is not None and getattr(report, "when", "call") in ("call", "setup"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                per = counts.setdefault(kind, {})
+                per[outcome] = per.get(outcome, 0) + 1
     if counts:
         terminalreporter.section("stores")
         for kind, per in sorted(counts.items()):

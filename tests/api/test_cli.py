@@ -120,3 +120,13 @@ def test_question_commands_answer_as_json(env: dict[str, str]) -> None:
         cli("scenario", "--control", "cn-mofcom-18-2025", "--as-of", "June", env=env).returncode
         == 2
     )
+
+
+def test_a_missing_query_file_exits_2(tmp_path: Path) -> None:
+    result = cli(
+        "query",
+        "--file",
+        str(tmp_path / "nope.graphql"),
+        env={"SUPPLYGRAPH_STORE": str(tmp_path / "graph"), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2 and "nope.graphql" in result.stderr
