@@ -17,8 +17,8 @@ from strawberry.asgi import GraphQL
 
 from api.settings import Settings, load_settings
 from api.stores import open_store
-from graph.analysis import SnapshotCache
 from graph.errors import SupplyGraphError
+from graph.snapshots import SnapshotCache
 from schema import build_schema
 from schema.context import Context
 

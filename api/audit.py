@@ -16,10 +16,10 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from graph.analysis import Snapshot, SubjectKind
-from graph.concentration import CRMA_BENCHMARK
+from graph.engine.concentration import CRMA_BENCHMARK
+from graph.engine.propagation import STAGES
+from graph.engine.snapshot import Snapshot, SubjectKind
 from graph.errors import Problem, QueryError
-from graph.exposure import STAGES
 from graph.model import Stage
 
 Threshold = Annotated[float, Field(ge=0.0, le=1.0)]

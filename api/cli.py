@@ -29,9 +29,9 @@ from api.audit import run as run_audit
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, exit_codes
 from api.settings import Settings, load_settings
 from api.stores import open_store
-from graph.analysis import SnapshotCache
-from graph.store import Store
-from loaders.export import export_graphml, export_neo4j_admin
+from graph.snapshots import SnapshotCache
+from graph.stores.base import Store
+from loaders.formats.export import export_graphml, export_neo4j_admin
 from loaders.load import load as load_dataset
 from schema import build_schema
 from schema.context import Context

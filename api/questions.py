@@ -20,8 +20,9 @@ from rich.table import Table
 
 from api.exits import EXIT_BAD_INPUT, exit_codes
 from api.settings import Settings
-from graph.analysis import Snapshot, SnapshotCache, SubjectKind
+from graph.engine.snapshot import Snapshot, SubjectKind
 from graph.model import Stage
+from graph.snapshots import SnapshotCache
 
 T = TypeVar("T")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api.settings import Settings, SettingsError
-from graph.factory import open_embedded, open_neo4j
-from graph.store import Store
+from graph.stores.base import Store
+from graph.stores.factory import open_embedded, open_neo4j
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> Store:

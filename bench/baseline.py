@@ -4,7 +4,7 @@ It answers the engine's "how much of each product depends on each country, per s
 question by enumerating every bill-of-materials path from every product to every item the
 country produces and summing the products of the shares along each path. That is the
 wrong algorithm: the number of paths grows with the product of the fan-outs of every tier
-(tens of millions at 1M edges), while the engine's propagation (graph/exposure.py) is
+(tens of millions at 1M edges), while the engine's propagation (graph/engine/propagation.py) is
 linear in edges and answers every country at once. Do not use it for anything but this
 comparison.
 
@@ -35,10 +35,10 @@ import numpy as np
 from neo4j import READ_ACCESS, GraphDatabase, Query
 from neo4j.exceptions import Neo4jError
 
-from graph.analysis import Snapshot
-from graph.exposure import STAGES
+from graph.engine.network import Position
+from graph.engine.propagation import STAGES
+from graph.engine.snapshot import Snapshot
 from graph.model import RelType, Stage
-from graph.network import Position
 from loaders.validate import Batch
 
 BASELINE_CYPHER = """

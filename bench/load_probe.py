@@ -33,8 +33,8 @@ from bench.generate import Shape, generate, parse_size
 from bench.loading import clear_neo4j, create_relationships
 from bench.run import start_server, stop_server
 from graph.model import RELATIONSHIPS, Label, RelType
-from graph.neo4j_store import Neo4jStore
 from graph.records import RelRecord
+from graph.stores.neo4j_store import Neo4jStore
 from loaders.validate import Batch
 from loaders.writer import relationship_row, write_batch
 

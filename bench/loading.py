@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from graph.model import RELATIONSHIPS, Label, RelType
 from graph.records import NodeRecord, RelRecord, Value
-from graph.store import Store, WriteCounts
+from graph.stores.base import Store, WriteCounts
 from loaders.validate import Batch
 from loaders.writer import node_row, relationship_row, write_batch
 
@@ -152,7 +152,7 @@ def create_relationships(rel: RelType, start: Label, end: Label) -> str:
 def finish_with_create(store: Store, batch: Batch, loaded: dict[str, Any]) -> dict[str, Any]:
     """Write what a capped load left out: nodes with the store's upsert, relationships with
     CREATE on Neo4j. Returns its own timings."""
-    from graph.neo4j_store import Neo4jStore
+    from graph.stores.neo4j_store import Neo4jStore
 
     if not isinstance(store, Neo4jStore):
         raise TypeError("the CREATE fallback is for the Neo4j store only")

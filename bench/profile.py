@@ -22,11 +22,11 @@ from typing import TypeVar
 import numpy as np
 
 from bench.generate import Shape, as_refs, generate, parse_size
-from graph import exposure as ex
-from graph.analysis import Snapshot
-from graph.network import build_network
-from graph.store import GraphVersion
-from graph.supply import build_supply
+from graph.engine import propagation as ex
+from graph.engine.facts import build_supply
+from graph.engine.network import build_network
+from graph.engine.snapshot import Snapshot
+from graph.records import GraphVersion
 
 T = TypeVar("T")
 

@@ -36,20 +36,21 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
-import graph.analysis as analysis
+import graph.engine.snapshot as analysis
 from bench import baseline
 from bench.generate import Shape, check, generate, parse_size
 from bench.loading import clear_neo4j, finish_with_create, load
-from graph.analysis import Snapshot, extract
-from graph.exposure import propagate
-from graph.network import build_network
-from graph.store import Store
-from graph.supply import (
+from graph.engine.facts import (
     ANALYSIS_LABELS,
     ANALYSIS_PROPERTIES,
     ANALYSIS_RELATIONSHIPS,
     build_supply,
 )
+from graph.engine.network import build_network
+from graph.engine.propagation import propagate
+from graph.engine.snapshot import Snapshot
+from graph.snapshots import extract
+from graph.stores.base import Store
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
@@ -246,7 +247,7 @@ def _open_store(kind: str, workdir: Path) -> tuple[Store, dict[str, Any]]:
     times: dict[str, Any] = {}
     store: Store
     if kind == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from graph.stores.neo4j_store import Neo4jStore
 
         store = Neo4jStore.connect(
             os.environ["NEO4J_URI"],
@@ -255,7 +256,7 @@ def _open_store(kind: str, workdir: Path) -> tuple[Store, dict[str, Any]]:
         )
         times.update(clear_neo4j(store))
     else:
-        from graph.ladybug_store import LadybugStore
+        from graph.stores.ladybug_store import LadybugStore
 
         store = LadybugStore.open(str(workdir / "graph"))
     started = _now()
@@ -350,7 +351,7 @@ def _engine(
 
     # Snapshot: build_network and propagate timed inside it
     parts: dict[str, float] = {}
-    namespace = vars(analysis)  # graph.analysis calls these by module-level name
+    namespace = vars(analysis)  # graph.engine.snapshot calls these by module-level name
     namespace["build_network"] = _timed(build_network, parts, "build_network_s")
     namespace["propagate"] = _timed(propagate, parts, "propagate_s")
     try:
@@ -446,7 +447,7 @@ def _engine(
     else:
         # the store's own 1 GB buffer pool is too small for path enumeration (see
         # baseline.BASELINE_LADYBUG): reopen the file read-only with a larger one
-        from graph.ladybug_store import LadybugStore
+        from graph.stores.ladybug_store import LadybugStore
 
         assert isinstance(store, LadybugStore)
         path = store._path

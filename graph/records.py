@@ -57,3 +57,11 @@ class RelRef:
     start: str
     end: str
     properties: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class GraphVersion:
+    """Bumped by every load, so cached analyses know when they are stale."""
+
+    version: int
+    loaded_at: str | None

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.store import GraphVersion, Store
-from loaders.readers import dataset, neo4j_admin
+from graph.records import GraphVersion
+from graph.stores.base import Store
+from loaders.formats import dataset, neo4j_admin
 from loaders.validate import Batch, validate
 from loaders.writer import LoadSummary, Progress, write_batch
 

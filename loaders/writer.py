@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from graph.model import NODES, RELATIONSHIPS, Label, RelType
 from graph.records import NodeRecord, RelRecord, Value
-from graph.store import Store, WriteCounts
+from graph.stores.base import Store, WriteCounts
 from loaders.validate import Batch
 
 Progress = Callable[[int], None]

@@ -1,10 +1,10 @@
-"""GraphQL types for the engine's answers, and their conversion from graph.answers."""
+"""GraphQL types for the engine's answers, and their conversion from graph.engine.answers."""
 
 from __future__ import annotations
 
 import strawberry
 
-from graph import answers as a
+from graph.engine import answers as a
 
 
 @strawberry.type(description="An entity named in an answer.")

@@ -9,8 +9,9 @@ from typing import TypeVar
 import anyio.to_thread
 from strawberry.types import Info as StrawberryInfo
 
-from graph.analysis import Snapshot, SnapshotCache
-from graph.store import Store
+from graph.engine.snapshot import Snapshot
+from graph.snapshots import SnapshotCache
+from graph.stores.base import Store
 
 T = TypeVar("T")
 

@@ -8,8 +8,8 @@ from typing import TypeVar, cast
 
 import strawberry
 
-from graph.analysis import SubjectKind
-from graph.concentration import CRMA_BENCHMARK
+from graph.engine.concentration import CRMA_BENCHMARK
+from graph.engine.snapshot import SubjectKind
 from graph.errors import QueryError
 from graph.model import Label, Stage
 from schema import answers

@@ -9,89 +9,33 @@ session started it.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from graph import factory
-from graph.neo4j_store import Neo4jStore
-from graph.store import Store
+from graph.stores.base import Store
+from tests.support import neo4j_server as provisioning
+from tests.support.neo4j_server import Neo4jServer
+from tests.support.stores import DATASET, REPO, STORE_KINDS, make_store
 
-REPO = Path(__file__).resolve().parent.parent
-DATASET = REPO / "dataset"
-SCRIPT = REPO / "scripts" / "neo4j"
 TEST_HOME = REPO / ".state" / "neo4j-test"
-
-
-@dataclass(frozen=True)
-class Neo4jServer:
-    uri: str
-    user: str
-    password: str
-    http_port: int | None = None
-
-    def env(self) -> dict[str, str]:
-        return {
-            "SUPPLYGRAPH_STORE": self.uri,
-            "NEO4J_USER": self.user,
-            "NEO4J_PASSWORD": self.password,
-        }
 
 
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[Neo4jServer]:
-    if os.environ.get("NEO4J_URI"):
-        yield Neo4jServer(
-            os.environ["NEO4J_URI"],
-            os.environ.get("NEO4J_USER", "neo4j"),
-            os.environ["NEO4J_PASSWORD"],
-        )
-        return
-    bolt = int(os.environ.get("SUPPLYGRAPH_TEST_BOLT_PORT", "17687"))
-    http = int(os.environ.get("SUPPLYGRAPH_TEST_HTTP_PORT", "17474"))
-    env = {
-        **os.environ,
-        "NEO4J_HOME": str(TEST_HOME),
-        "NEO4J_BOLT_PORT": str(bolt),
-        "NEO4J_HTTP_PORT": str(http),
-    }
-    env.pop("NEO4J_PASSWORD", None)
-    running = subprocess.run([str(SCRIPT), "status"], env=env, capture_output=True).returncode == 0
-    if not running:
-        started = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True)
-        if started.returncode != 0:
-            pytest.fail(f"could not start the test Neo4j server:\n{started.stderr}")
-    password = (TEST_HOME / "password").read_text().strip()
     try:
-        yield Neo4jServer(f"neo4j://127.0.0.1:{bolt}", "neo4j", password, http)
+        server = provisioning.start(
+            home=TEST_HOME,
+            bolt_port=int(os.environ.get("SUPPLYGRAPH_TEST_BOLT_PORT", "17687")),
+            http_port=int(os.environ.get("SUPPLYGRAPH_TEST_HTTP_PORT", "17474")),
+        )
+    except provisioning.ServerFailed as e:
+        pytest.fail(str(e))
+    try:
+        yield server
     finally:
-        if not running:
-            subprocess.run([str(SCRIPT), "stop"], env=env, capture_output=True)
-
-
-def open_neo4j(server: Neo4jServer) -> Neo4jStore:
-    return Neo4jStore.connect(server.uri, user=server.user, password=server.password)
-
-
-def open_embedded(path: Path) -> Store:
-    return factory.open_embedded(str(path), buffer_pool_mb=256)
-
-
-STORE_KINDS = [pytest.param("neo4j", marks=pytest.mark.neo4j), "embedded"]
-
-
-def make_store(request: pytest.FixtureRequest, kind: str, tmp: Path) -> Store:
-    if kind == "neo4j":
-        server: Neo4jServer = request.getfixturevalue("neo4j_server")
-        store: Store = open_neo4j(server)
-        store.clear()
-    else:
-        store = open_embedded(tmp / "graph")
-    store.ensure_schema()
-    return store
+        provisioning.stop(server)
 
 
 @pytest.fixture(params=STORE_KINDS)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests import casebook
-from tests.api.served import cli, store_env
-from tests.conftest import DATASET, STORE_KINDS
+from tests.support import casebook
+from tests.support.served import cli, store_env
+from tests.support.stores import DATASET, STORE_KINDS
 
 
 @pytest.fixture(params=STORE_KINDS)

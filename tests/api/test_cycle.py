@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from tests import casebook
-from tests.api.served import cli, serving, store_env
+from tests.support import casebook
+from tests.support.served import cli, serving, store_env
 
 
 def test_a_cycle_is_reported_over_http(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.api.served import cli, serving, store_env
-from tests.conftest import DATASET
+from tests.support.served import cli, serving, store_env
+from tests.support.stores import DATASET
 
 
 def test_a_load_while_serving_is_refused_with_advice(tmp_path: Path) -> None:

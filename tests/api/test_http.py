@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.served import cli, serving, store_env
-from tests.conftest import DATASET, STORE_KINDS
+from tests.support.served import cli, serving, store_env
+from tests.support.stores import DATASET, STORE_KINDS
 
 SEED_PRODUCTS = {"suzuki-swift", "maruti-suzuki-cars", "india-indigenous-mri"}
 

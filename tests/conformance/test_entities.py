@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 from graph.model import Label, RelType
-from graph.store import Store
-from tests.conftest import DATASET
+from graph.stores.base import Store
+from tests.support.stores import DATASET
 
 
 def _ids(file: str) -> list[str]:

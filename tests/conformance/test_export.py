@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.analysis import SnapshotCache
 from graph.errors import LoadError
 from graph.model import Label, RelType
-from graph.store import Store
-from loaders.export import export_graphml, export_neo4j_admin
+from graph.snapshots import SnapshotCache
+from graph.stores.base import Store
+from loaders.formats.export import export_graphml, export_neo4j_admin
 from loaders.load import load
-from tests.conformance.test_loading import _snapshot
-from tests.conftest import DATASET, Neo4jServer, open_embedded, open_neo4j
+from tests.support.neo4j_server import Neo4jServer
+from tests.support.stores import DATASET, contents, open_embedded
 
 
 def _answers(store: Store) -> list[tuple[str, float, str]]:
@@ -28,7 +28,7 @@ def _answers(store: Store) -> list[tuple[str, float, str]]:
 
 def test_export_then_load_round_trips(store: Store, tmp_path: Path) -> None:
     load(store=store, path=str(DATASET))
-    before, answers = _snapshot(store), _answers(store)
+    before, answers = contents(store), _answers(store)
     summary = export_neo4j_admin(store=store, folder=tmp_path / "dump")
     assert summary.nodes == len(before[0]) and summary.relationships == len(before[1])
     assert "import.sh" in summary.files
@@ -38,7 +38,7 @@ def test_export_then_load_round_trips(store: Store, tmp_path: Path) -> None:
     store.clear()
     loaded, _ = load(store=store, path=str(tmp_path / "dump"))
     assert loaded.total.created == summary.nodes + summary.relationships
-    assert _snapshot(store) == before
+    assert contents(store) == before
     assert _answers(store) == answers
 
 
@@ -83,14 +83,14 @@ def test_an_embedded_export_loads_into_neo4j_with_equal_counts_and_answers(
     neo4j_server: Neo4jServer, tmp_path: Path
 ) -> None:
     embedded = open_embedded(tmp_path / "graph")
-    neo4j = open_neo4j(neo4j_server)
+    neo4j = neo4j_server.open()
     try:
         load(store=embedded, path=str(DATASET))
         export_neo4j_admin(store=embedded, folder=tmp_path / "dump")
         neo4j.clear()
         load(store=neo4j, path=str(tmp_path / "dump"))
         assert neo4j.counts() == embedded.counts()
-        assert _snapshot(neo4j) == _snapshot(embedded)
+        assert contents(neo4j) == contents(embedded)
         assert _answers(neo4j) == _answers(embedded)
     finally:
         embedded.close()

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.analysis import Snapshot, SnapshotCache, SubjectKind
+from graph.engine.snapshot import Snapshot, SubjectKind
 from graph.errors import CycleError, NotFound, QueryError
-from graph.store import Store
+from graph.snapshots import SnapshotCache
+from graph.stores.base import Store
 from loaders.load import load
-from tests import casebook
+from tests.support import casebook
 
 EXACT = 1e-12
 

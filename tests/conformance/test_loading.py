@@ -10,25 +10,9 @@ import pytest
 
 from graph.errors import LoadError
 from graph.model import Label, RelType
-from graph.store import Store
+from graph.stores.base import Store
 from loaders.load import load, prepare
-from tests.conftest import DATASET
-
-
-def _snapshot(store: Store) -> tuple[list[tuple[str, str, tuple[tuple[str, object], ...]]], ...]:
-    nodes = sorted(
-        (n.label.value, n.id, tuple(sorted((k, repr(v)) for k, v in n.properties.items())))
-        for n in store.extract_nodes(list(Label))
-    )
-    rels = sorted(
-        (
-            r.type.value,
-            f"{r.start}>{r.end}",
-            tuple(sorted((k, repr(v)) for k, v in r.properties.items())),
-        )
-        for r in store.extract_relationships(list(RelType))
-    )
-    return nodes, rels
+from tests.support.stores import DATASET, contents
 
 
 def test_bundled_dataset_loads_every_row(store: Store) -> None:
@@ -49,17 +33,17 @@ def test_bundled_dataset_loads_every_row(store: Store) -> None:
 
 def test_loading_twice_leaves_the_graph_identical(store: Store) -> None:
     load(store=store, path=str(DATASET))
-    before = _snapshot(store)
+    before = contents(store)
     summary, version = load(store=store, path=str(DATASET))
     assert summary.total.created == 0
     assert summary.total.matched == len(before[0]) + len(before[1])
-    assert _snapshot(store) == before
+    assert contents(store) == before
     assert version.version == 2
 
 
 def test_bad_rows_are_all_listed_and_nothing_is_written(store: Store, tmp_path: Path) -> None:
     load(store=store, path=str(DATASET))
-    before = _snapshot(store)
+    before = contents(store)
     bad = tmp_path / "bad"
     shutil.copytree(DATASET, bad)
     with (bad / "bom.csv").open("a", encoding="utf-8") as f:
@@ -77,7 +61,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(store: Store, tmp_path: 
     )
     assert any(m.startswith(f"bom.csv:{n}: child: 'no-such-part' is not defined") for m in messages)
     assert any(m.startswith("products.csv:") and ": confidence: " in m for m in messages)
-    assert _snapshot(store) == before
+    assert contents(store) == before
     assert store.graph_version().version == 1
 
 

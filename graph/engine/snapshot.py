@@ -1,24 +1,24 @@
 """Answers to the analysts' questions, from one solved snapshot of the graph.
 
-``Snapshot`` is built once per graph version (see ``SnapshotCache``) and answers from
-memory: exposure and dependents (graph.exposure), concentration (graph.concentration) and
-export-control scenarios (graph.scenario). OEMs and end uses are answered as the
-unweighted mean over their products, since unit volumes are not in the graph.
+``Snapshot`` is built once per graph version (see graph.snapshots) and answers from
+memory: exposure and dependents (graph.engine.propagation), concentration
+(graph.engine.concentration) and export-control scenarios (graph.engine.scenario). OEMs
+and end uses are answered as the unweighted mean over their products, since unit volumes
+are not in the graph.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from graph import scenario as sc
-from graph.answers import (
+from graph.engine import scenario as sc
+from graph.engine.answers import (
     CarriedPath,
     Concentration,
     CountryShare,
@@ -33,9 +33,10 @@ from graph.answers import (
     StageShare,
     VolumeImpact,
 )
-from graph.concentration import CRMA_BENCHMARK, concentration, pick
-from graph.errors import NotFound, QueryError
-from graph.exposure import (
+from graph.engine.concentration import CRMA_BENCHMARK, concentration, pick
+from graph.engine.facts import SupplyData
+from graph.engine.network import Basis, Network, Position, build_network
+from graph.engine.propagation import (
     BASES,
     STAGES,
     propagate,
@@ -43,16 +44,9 @@ from graph.exposure import (
     through_exposure,
     top_routes,
 )
+from graph.errors import NotFound, QueryError
 from graph.model import Label, Stage
-from graph.network import Basis, Network, Position, build_network
-from graph.store import GraphVersion, Store
-from graph.supply import (
-    ANALYSIS_LABELS,
-    ANALYSIS_PROPERTIES,
-    ANALYSIS_RELATIONSHIPS,
-    SupplyData,
-    build_supply,
-)
+from graph.records import GraphVersion
 
 EPSILON = 1e-12
 
@@ -493,26 +487,3 @@ def _basis(known: list[float]) -> str:
     if market:
         return Basis.MARKET.value
     return "none"
-
-
-def extract(store: Store) -> SupplyData:
-    return build_supply(
-        store.extract_nodes(ANALYSIS_LABELS),
-        store.extract_relationships(ANALYSIS_RELATIONSHIPS, properties=ANALYSIS_PROPERTIES),
-    )
-
-
-class SnapshotCache:
-    """One solved snapshot per graph version; rebuilt when a load bumps the version."""
-
-    def __init__(self, builder: Callable[[Store], SupplyData] = extract) -> None:
-        self._builder = builder
-        self._snapshot: Snapshot | None = None
-        self._lock = threading.Lock()
-
-    def get(self, store: Store) -> Snapshot:
-        version = store.graph_version()
-        with self._lock:
-            if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = Snapshot(self._builder(store), version)
-            return self._snapshot

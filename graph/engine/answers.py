@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.engine.network import Basis
 from graph.model import Stage
-from graph.network import Basis
-from graph.store import GraphVersion
+from graph.records import GraphVersion
 
 
 @dataclass(frozen=True)

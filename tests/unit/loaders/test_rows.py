@@ -8,9 +8,9 @@ import pytest
 
 from graph.errors import LoadError
 from graph.model import Label
-from loaders.readers import dataset
+from loaders.formats import dataset
 from loaders.validate import validate
-from tests.casebook import DatasetWriter
+from tests.support.casebook import DatasetWriter
 
 
 def _problems(folder: Path) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import Neo4jServer
+from tests.support.neo4j_server import Neo4jServer
 
 BIN = Path(sys.executable).parent / "supplygraph"
 
@@ -25,9 +25,7 @@ def store_env(request: pytest.FixtureRequest | None, kind: str, tmp: Path) -> di
     if kind == "neo4j":
         assert request is not None, "a Neo4j store needs the neo4j_server fixture"
         server: Neo4jServer = request.getfixturevalue("neo4j_server")
-        from tests.conftest import open_neo4j
-
-        store = open_neo4j(server)
+        store = server.open()
         store.clear()
         store.close()
         env.update(server.env())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.network import split_links
-from graph.supply import Fact, SupplierLink
+from graph.engine.facts import Fact, SupplierLink
+from graph.engine.network import split_links
 
 
 def _link(supplier: str, share: float | None) -> SupplierLink:

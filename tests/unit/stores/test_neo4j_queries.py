@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph import neo4j_queries as cypher
 from graph.model import NODES, Label, RelType
+from graph.stores import neo4j_queries as cypher
 
 
 def test_node_upsert_merges_on_id_and_sets_every_declared_property() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.engine.facts import MarketMix
 from graph.model import UNATTRIBUTED_COUNTRY
-from graph.supply import MarketMix
 
 CRMA_BENCHMARK = 0.65
 """EU Critical Raw Materials Act: no more than 65% of a stage from one third country."""

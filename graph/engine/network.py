@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from graph.engine.facts import SupplierLink, SupplyData
 from graph.model import Stage
-from graph.supply import SupplierLink, SupplyData
 
 
 class Basis(StrEnum):

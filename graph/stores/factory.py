@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graph.ladybug_store import LadybugStore
-from graph.neo4j_store import Neo4jStore
-from graph.store import Store
+from graph.stores.base import Store
+from graph.stores.ladybug_store import LadybugStore
+from graph.stores.neo4j_store import Neo4jStore
 
 
 def open_neo4j(uri: str, *, user: str, password: str, database: str) -> Store:

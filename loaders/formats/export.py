@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import NODES, RELATIONSHIPS, Label, PropType, RelType
-from graph.store import Store
+from graph.stores.base import Store
 
 ADMIN_TYPES: dict[PropType, str] = {
     PropType.STRING: "string",

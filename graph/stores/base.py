@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graph.model import Label, RelType
-from graph.records import NodeRef, RelRef, Value
+from graph.records import GraphVersion, NodeRef, RelRef, Value
 
 
 @dataclass(frozen=True)
@@ -21,14 +21,6 @@ class WriteCounts:
 
     def __add__(self, other: WriteCounts) -> WriteCounts:
         return WriteCounts(self.created + other.created, self.matched + other.matched)
-
-
-@dataclass(frozen=True)
-class GraphVersion:
-    """Bumped by every load, so cached analyses know when they are stale."""
-
-    version: int
-    loaded_at: str | None
 
 
 class Store(Protocol):

@@ -9,11 +9,11 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from graph import neo4j_queries as cypher
 from graph.errors import StoreError, StoreUnavailable
 from graph.model import Label, RelType, projected
-from graph.records import NodeRef, RelRef, Value
-from graph.store import GraphVersion, WriteCounts
+from graph.records import GraphVersion, NodeRef, RelRef, Value
+from graph.stores import neo4j_queries as cypher
+from graph.stores.base import WriteCounts
 
 
 def _translate(e: Exception, doing: str) -> StoreError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import StoreUnavailable
-from graph.neo4j_store import Neo4jStore
-from tests.conftest import Neo4jServer
+from graph.stores.neo4j_store import Neo4jStore
+from tests.support.neo4j_server import Neo4jServer
 
 
 @pytest.mark.neo4j

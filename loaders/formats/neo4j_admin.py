@@ -15,7 +15,7 @@ from pathlib import Path
 from graph.errors import LoadError, Problem
 from graph.model import NODES, RELATIONSHIPS, Label, PropType, RelType, relationship_allowed
 from graph.records import NodeRecord, Origin, RelRecord, Value
-from loaders.export import ARRAY_DELIMITER
+from loaders.formats.export import ARRAY_DELIMITER
 from loaders.validate import Batch, check_relationships
 
 LookupLabels = Callable[[Collection[str]], dict[str, Label]]

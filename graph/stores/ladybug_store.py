@@ -16,11 +16,11 @@ from typing import Any
 
 import ladybug
 
-from graph import ladybug_queries as cypher
 from graph.errors import StoreError, StoreUnavailable
 from graph.model import NODES, RELATIONSHIPS, Label, RelType, projected
-from graph.records import NodeRef, RelRef, Value
-from graph.store import GraphVersion, WriteCounts
+from graph.records import GraphVersion, NodeRef, RelRef, Value
+from graph.stores import ladybug_queries as cypher
+from graph.stores.base import WriteCounts
 
 _LOCKED = "Could not set lock on file"
 

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from graph.engine.facts import StockCover, SupplyData
+from graph.engine.network import Network
+from graph.engine.propagation import Propagation, solve
 from graph.errors import NotFound, QueryError
-from graph.exposure import Propagation, solve
 from graph.model import Label
-from graph.network import Network
-from graph.supply import StockCover, SupplyData
 
 CONTROLLED_FORMS = frozenset({"oxide", "compound", "metal", "alloy"})
 """The forms export-control announcements name for an element ("metals, alloys, oxides and

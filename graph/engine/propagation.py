@@ -17,9 +17,9 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from graph.engine.network import Basis, Network, OriginShare
 from graph.errors import CycleError
 from graph.model import Stage
-from graph.network import Basis, Network, OriginShare
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
 BASES: tuple[Basis, ...] = (Basis.COMPANY, Basis.MARKET)

@@ -1,0 +1,85 @@
+"""A real Neo4j server for tests and benchmarks: the one place that provisions it.
+
+When NEO4J_URI is set, that server is used (with NEO4J_USER / NEO4J_PASSWORD). Otherwise
+scripts/neo4j provisions a private server under a home of the caller's (so a developer's
+`make run` data is never touched) and starts it; ``stop`` stops it only if it was started
+here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.stores.neo4j_store import Neo4jStore
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "neo4j"
+
+
+class ServerFailed(RuntimeError):
+    """scripts/neo4j could not start the server."""
+
+
+@dataclass(frozen=True)
+class Neo4jServer:
+    uri: str
+    user: str
+    password: str
+    http_port: int | None = None
+    started: bool = False
+    script_env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def env(self) -> dict[str, str]:
+        """The variables that point supplygraph at this server."""
+        return {
+            "SUPPLYGRAPH_STORE": self.uri,
+            "NEO4J_USER": self.user,
+            "NEO4J_PASSWORD": self.password,
+        }
+
+    def open(self) -> Neo4jStore:
+        return Neo4jStore.connect(self.uri, user=self.user, password=self.password)
+
+
+def start(
+    *, home: Path, bolt_port: int, http_port: int, settings: Mapping[str, str] | None = None
+) -> Neo4jServer:
+    """The server named by NEO4J_URI, or a private one under ``home`` (started if needed)."""
+    if os.environ.get("NEO4J_URI"):
+        return Neo4jServer(
+            os.environ["NEO4J_URI"],
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ["NEO4J_PASSWORD"],
+        )
+    env = {
+        **os.environ,
+        **(settings or {}),
+        "NEO4J_HOME": str(home),
+        "NEO4J_BOLT_PORT": str(bolt_port),
+        "NEO4J_HTTP_PORT": str(http_port),
+    }
+    env.pop("NEO4J_PASSWORD", None)
+    running = subprocess.run([str(SCRIPT), "status"], env=env, capture_output=True).returncode == 0
+    if not running:
+        done = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ServerFailed(f"could not start Neo4j in {home}:\n{done.stderr}")
+    password = (home / "password").read_text().strip()
+    return Neo4jServer(
+        f"neo4j://127.0.0.1:{bolt_port}",
+        "neo4j",
+        password,
+        http_port,
+        started=not running,
+        script_env=env,
+    )
+
+
+def stop(server: Neo4jServer) -> None:
+    """Stop the server if ``start`` started it; leave one that was already running."""
+    if server.started:
+        subprocess.run([str(SCRIPT), "stop"], env=dict(server.script_env), capture_output=True)
