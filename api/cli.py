@@ -31,7 +31,8 @@ from api.settings import Settings, load_settings
 from api.stores import open_store
 from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
-from loaders.formats.export import export_graphml, export_neo4j_admin
+from loaders.formats.graphml import export_graphml
+from loaders.formats.neo4j_admin import export_neo4j_admin
 from loaders.load import load as load_dataset
 from schema import build_schema
 from schema.context import Context

@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.model import NODES, RELATIONSHIPS, Label, RelType, Stage, relationship_allowed
-from graph.records import NodeRecord, NodeRef, RelRecord, RelRef, Value
+from graph.records import NodeRecord, NodeRef, RelRecord, RelRef, Value, relationship_key
 from loaders.validate import SHARE_TOLERANCE, Batch
 
 SOURCE_ID = "synthetic-bench"
@@ -172,8 +172,7 @@ class _Builder:
     def rel(
         self, rel: RelType, start: str, end: str, *discriminators: object, **props: Value
     ) -> None:
-        parts = [rel.value, start, end, SOURCE_ID, *(str(d) for d in discriminators)]
-        key = "|".join(parts)
+        key = relationship_key(rel, start, end, SOURCE_ID, *discriminators)
         declared = RELATIONSHIPS[rel].properties
         values: dict[str, Value] = {**props, **self.prov(), "key": key}
         unknown = set(values) - set(declared)

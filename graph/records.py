@@ -65,3 +65,12 @@ class GraphVersion:
 
     version: int
     loaded_at: str | None
+
+
+def relationship_key(
+    rel: RelType, start: str, end: str, source: str | None, *discriminators: object
+) -> str:
+    """The stable identity of one stated fact: its type, ends and source, plus whatever
+    tells two facts of one source apart (a year, an item). Every writer, reader and the
+    benchmark generator builds keys here, so the same fact always gets the same key."""
+    return "|".join([rel.value, start, end, source or "", *(str(d) for d in discriminators)])

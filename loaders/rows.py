@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from graph.model import Label, RelType, Stage, relationship_allowed
-from graph.records import NodeRecord, RelRecord, Value
+from graph.records import NodeRecord, RelRecord, Value, relationship_key
 
 Resolve = Callable[[str], Label | None]
 
@@ -108,8 +108,7 @@ class Cited(Row):
                 f"{rel.value} cannot link {start_label.value} '{start[1]}' "
                 f"to {end_label.value} '{end[1]}'",
             )
-        parts = [rel.value, start[1], end[1], self.source, *(str(d) for d in discriminators)]
-        key = "|".join(parts)
+        key = relationship_key(rel, start[1], end[1], self.source, *discriminators)
         return RelRecord(
             rel, start_label, start[1], end_label, end[1], key, {**props, **self.provenance()}
         )

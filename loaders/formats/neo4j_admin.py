@@ -1,22 +1,130 @@
-"""Reader for the CSV layout of `neo4j-admin database import`, as `supplygraph export`
-writes it: ``nodes_*.csv`` with ``id:ID`` and ``:LABEL``, ``relationships_*.csv`` with
-``:START_ID``, ``:END_ID`` and ``:TYPE``. Properties are checked against graph.model:
-the label or type must exist, every column must be a declared property, every value must
-parse as the declared type, and both ends of a relationship must exist with labels the
-type allows.
+"""The CSV layout of `neo4j-admin database import`, both ways: ``export_neo4j_admin``
+writes a store's whole graph, ``read_batch`` reads it back for `supplygraph load`.
+
+Layout: one ``nodes_<Label>.csv`` per label with ``id:ID`` and ``:LABEL``, one
+``relationships_<TYPE>.csv`` per type with ``:START_ID``, ``:END_ID`` and ``:TYPE``; typed
+headers (``share:double``, ``roles:string[]`` with ``;`` between items); ``import.sh`` holds
+the matching command. On reading, properties are checked against graph.model: the label or
+type must exist, every column must be a declared property, every value must parse as the
+declared type, and both ends of a relationship must exist with labels the type allows.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Collection
+import shlex
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.errors import LoadError, Problem
 from graph.model import NODES, RELATIONSHIPS, Label, PropType, RelType, relationship_allowed
-from graph.records import NodeRecord, Origin, RelRecord, Value
-from loaders.formats.export import ARRAY_DELIMITER
+from graph.records import NodeRecord, Origin, RelRecord, Value, relationship_key
+from graph.stores.base import Store
 from loaders.validate import Batch, check_relationships
+
+ADMIN_TYPES: dict[PropType, str] = {
+    PropType.STRING: "string",
+    PropType.DOUBLE: "double",
+    PropType.INT: "long",
+    PropType.BOOL: "boolean",
+    PropType.STRINGS: "string[]",
+}
+ARRAY_DELIMITER = ";"
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    nodes: int
+    relationships: int
+    files: tuple[str, ...]
+
+
+def node_file(label: Label) -> str:
+    return f"nodes_{label.value}.csv"
+
+
+def relationship_file(rel: RelType) -> str:
+    return f"relationships_{rel.value}.csv"
+
+
+def node_header(label: Label) -> list[str]:
+    props = NODES[label].properties
+    return ["id:ID", *(f"{p}:{ADMIN_TYPES[t]}" for p, t in props.items() if p != "id"), ":LABEL"]
+
+
+def relationship_header(rel: RelType) -> list[str]:
+    props = RELATIONSHIPS[rel].properties
+    return [":START_ID", ":END_ID", ":TYPE", *(f"{p}:{ADMIN_TYPES[t]}" for p, t in props.items())]
+
+
+def cell(value: Any) -> str:
+    """One value as a CSV cell: empty for null, lowercase booleans, lists joined by ';'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ARRAY_DELIMITER.join(str(v) for v in value)
+    return str(value)
+
+
+def export_neo4j_admin(*, store: Store, folder: Path) -> ExportSummary:
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[str] = []
+    n_nodes = n_rels = 0
+    for label in Label:
+        props = [p for p in NODES[label].properties if p != "id"]
+        rows = [
+            [node.id, *(cell(node.properties.get(p)) for p in props), label.value]
+            for node in store.extract_nodes([label])
+        ]
+        n_nodes += len(rows)
+        files.append(_write_csv(folder / node_file(label), node_header(label), rows))
+    for rel in RelType:
+        props = list(RELATIONSHIPS[rel].properties)
+        rows = [
+            [r.start, r.end, rel.value, *(cell(r.properties.get(p)) for p in props)]
+            for r in store.extract_relationships([rel])
+        ]
+        n_rels += len(rows)
+        files.append(_write_csv(folder / relationship_file(rel), relationship_header(rel), rows))
+    files.append(_write_import_script(folder))
+    return ExportSummary(n_nodes, n_rels, tuple(files))
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> str:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path.name
+
+
+def _write_import_script(folder: Path) -> str:
+    args = [f"--nodes={node_file(label)}" for label in Label]
+    args += [f"--relationships={relationship_file(rel)}" for rel in RelType]
+    command = " \\\n  ".join(
+        [
+            "neo4j-admin database import full",
+            f"--array-delimiter={shlex.quote(ARRAY_DELIMITER)}",
+            "--overwrite-destination=true",
+            *args,
+            '"${1:-neo4j}"',
+        ]
+    )
+    script = folder / "import.sh"
+    script.write_text(
+        "#!/usr/bin/env sh\n"
+        "# Bulk-import this export into a stopped Neo4j server's database (default: neo4j).\n"
+        "# Run from this folder with neo4j-admin on the PATH; then start the server.\n"
+        f'cd "$(dirname "$0")" && {command}\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script.name
+
 
 LookupLabels = Callable[[Collection[str]], dict[str, Label]]
 _SPECIAL = {"id:ID", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE"}
@@ -97,7 +205,9 @@ def read_batch(path: str, *, existing: LookupLabels) -> Batch:
                 )
             )
             continue
-        key = str(props.get("key") or f"{rel.value}|{start}|{end}|{props.get('source') or ''}")
+        key = str(
+            props.get("key") or relationship_key(rel, start, end, str(props.get("source") or ""))
+        )
         props["key"] = key
         batch.relationships.append(
             RelRecord(rel, start_label, start, end_label, end, key, props, origin)

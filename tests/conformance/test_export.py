@@ -11,7 +11,8 @@ from graph.errors import LoadError
 from graph.model import Label, RelType
 from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
-from loaders.formats.export import export_graphml, export_neo4j_admin
+from loaders.formats.graphml import export_graphml
+from loaders.formats.neo4j_admin import export_neo4j_admin
 from loaders.load import load
 from tests.support.neo4j_server import Neo4jServer
 from tests.support.stores import DATASET, contents, open_embedded
