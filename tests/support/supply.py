@@ -51,6 +51,7 @@ def supply_from_dataset(path: Path | str) -> SupplyData:
     ]
     return build_supply(nodes, rels)
 
+
 FIXED_STAGES = {Label.MAGNET_TYPE: Stage.MAGNET, Label.COMPONENT: Stage.COMPONENT}
 
 
