@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,11 +25,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api import questions
-from api.audit import AuditInputError, AuditSpec, read_spec, render
-from api.audit import run as run_audit
+from api.audit import read_spec, render
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, exit_codes
 from api.settings import Settings, load_settings
 from api.stores import open_store
+from graph.engine.audit import AuditSpec
+from graph.engine.audit import run as run_audit
+from graph.errors import AuditInputError
 from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
 from loaders.formats.graphml import export_graphml
@@ -253,7 +256,7 @@ def audit(
     settings = _settings()
     with _store(settings, read_only=True) as store, exit_codes(err):
         snapshot = SnapshotCache().get(store)
-        findings = run_audit(spec, snapshot)
+        findings = run_audit(spec, snapshot, today=date.today())
     text = render(findings, fmt=format.value, spec=spec, version=snapshot.version.version)
     if output is not None:
         output.write_text(text, encoding="utf-8")

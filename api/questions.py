@@ -20,7 +20,8 @@ from rich.table import Table
 
 from api.exits import EXIT_BAD_INPUT, exit_codes
 from api.settings import Settings
-from graph.engine.snapshot import Snapshot, SubjectKind
+from graph.engine.answers import SubjectKind
+from graph.engine.snapshot import Snapshot
 from graph.model import Stage
 from graph.snapshots import SnapshotCache
 
@@ -177,6 +178,7 @@ def register(
             raise typer.Exit(EXIT_BAD_INPUT) from e
         result = answer(
             lambda s: s.scenario(
+                today=date.today(),
                 control=control,
                 issuer=issuer,
                 items=item,

@@ -9,15 +9,11 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.errors import SupplyGraphError
+from graph.errors import SettingsError
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 PLACEHOLDER_PASSWORDS = frozenset({"neo4j", "password", "changeme", "change-me", "secret"})
 DEFAULT_STORE = ".state/graph"
-
-
-class SettingsError(SupplyGraphError):
-    """The configuration is missing something or holds a bad value."""
 
 
 class Settings(BaseSettings):

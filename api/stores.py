@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.settings import Settings, SettingsError
+from api.settings import Settings
+from graph.errors import SettingsError
 from graph.stores.base import Store
 from graph.stores.factory import open_embedded, open_neo4j
 

@@ -1,4 +1,17 @@
-"""One root exception and a subclass per area, so callers can catch what they handle."""
+"""Every error supplygraph raises on purpose: one root and a subclass per area, so callers
+catch what they handle. The edges map them once: api/exits.py onto exit codes (LoadError
+and QueryError 2, the rest 3), schema/errors.py onto GraphQL ``extensions.code``.
+
+    SupplyGraphError
+        SettingsError        the configuration (environment) is missing or bad
+        LoadError            input rows refused, with every Problem (file, row, field)
+        StoreError           the store failed
+            StoreUnavailable     ... or cannot be reached or opened
+        QueryError           a question cannot be answered as asked
+            NotFound             an id names nothing in the graph
+            AuditInputError      an audit file or its options are bad, with every Problem
+        CycleError           the supply data has a cycle
+"""
 
 from __future__ import annotations
 
@@ -20,6 +33,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}: {self.field}: {self.message}"
+
+
+class SettingsError(SupplyGraphError):
+    """The configuration is missing something or holds a bad value."""
 
 
 class LoadError(SupplyGraphError):
@@ -48,6 +65,14 @@ class QueryError(SupplyGraphError):
 
 class NotFound(QueryError):
     """An id names nothing in the graph."""
+
+
+class AuditInputError(QueryError):
+    """An audit file cannot be read or does not validate; ``problems`` lists each fault."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
 
 
 class CycleError(SupplyGraphError):

@@ -1,4 +1,9 @@
-"""GraphQL types for the engine's answers, and their conversion from graph.engine.answers."""
+"""GraphQL types for the engine's answers, and their conversion from graph.engine.answers.
+
+This is the edge: each engine answer type has its GraphQL twin here and is converted once,
+by the function of the same name (``exposure``, ``dependent``, ``concentration``,
+``scenario``). Stages and bases go out as their string values.
+"""
 
 from __future__ import annotations
 
@@ -196,7 +201,7 @@ def exposure(answer: a.Exposure) -> Exposure:
                 company_share=s.company_share,
                 market_share=s.market_share,
                 coverage=s.coverage,
-                basis=s.basis,
+                basis=s.basis.value,
             )
             for s in answer.stages
         ],

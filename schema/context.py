@@ -1,9 +1,11 @@
-"""What every resolver receives: the store, the snapshot cache and the page-size limit."""
+"""What every resolver receives: the store, the snapshot cache, the page-size limit and
+the clock (the engine reads none: a question that depends on the date is given it here)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 import anyio.to_thread
@@ -21,6 +23,7 @@ class Context:
     store: Store
     snapshots: SnapshotCache
     max_page_size: int = 500
+    today: Callable[[], date] = date.today
 
     async def call(self, fn: Callable[[Store], T]) -> T:
         """Run a blocking store call off the event loop."""

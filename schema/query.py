@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 from typing import TypeVar, cast
 
 import strawberry
 
+from graph.engine.answers import SubjectKind
 from graph.engine.concentration import CRMA_BENCHMARK
-from graph.engine.snapshot import SubjectKind
 from graph.errors import QueryError
 from graph.model import Label, Stage
 from schema import answers
@@ -62,20 +61,12 @@ async def _lookup(info: Info, label: Label, node_id: str) -> Entity | None:
     return to_entity(found[0]) if found else None
 
 
-@strawberry.enum(description="What a dependents ranking lists.")
-class DependentKind(Enum):
-    PRODUCT = "product"
-    OEM = "oem"
-    END_USE = "end_use"
-
-
-@strawberry.enum(description="A supply-chain stage.")
-class StageName(Enum):
-    MINING = "mining"
-    SEPARATION = "separation"
-    METAL = "metal"
-    MAGNET = "magnet"
-    COMPONENT = "component"
+DependentKind = strawberry.enum(
+    SubjectKind, name="DependentKind", description="What a dependents ranking lists."
+)
+"""The engine's SubjectKind, as GraphQL names it."""
+StageName = strawberry.enum(Stage, name="StageName", description="A supply-chain stage.")
+"""graph.model.Stage, as GraphQL names it."""
 
 
 @strawberry.type(description="The graph's version: every load bumps it.")
@@ -99,12 +90,12 @@ class Query:
         info: Info,
         country: str,
         item: strawberry.ID | None = None,
-        kind: DependentKind = DependentKind.PRODUCT,
+        kind: SubjectKind = SubjectKind.PRODUCT,
         limit: int | None = None,
     ) -> list[answers.Dependent]:
         snapshot = await info.context.snapshot()
         found = snapshot.dependents(
-            country, str(item) if item is not None else None, SubjectKind(kind.value), limit=limit
+            country, str(item) if item is not None else None, kind, limit=limit
         )
         return [answers.dependent(d) for d in found]
 
@@ -119,14 +110,14 @@ class Query:
         self,
         info: Info,
         item: strawberry.ID | None = None,
-        stage: StageName | None = None,
+        stage: Stage | None = None,
         year: int | None = None,
         threshold: float = CRMA_BENCHMARK,
     ) -> list[answers.Concentration]:
         snapshot = await info.context.snapshot()
         found = snapshot.concentration(
             item=str(item) if item is not None else None,
-            stage=Stage(stage.value) if stage is not None else None,
+            stage=stage,
             year=year,
             threshold=threshold,
         )
@@ -153,6 +144,7 @@ class Query:
     ) -> answers.Scenario:
         snapshot = await info.context.snapshot()
         answer = snapshot.scenario(
+            today=info.context.today(),
             control=str(control) if control is not None else None,
             issuer=issuer,
             items=[str(i) for i in items] if items else None,

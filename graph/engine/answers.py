@@ -1,12 +1,39 @@
-"""What the engine answers: plain, immutable records that the API and the CLI render."""
+"""What the engine answers: plain, immutable records that the API and the CLI render.
+
+One type per concept, and the engine's enums, declared here once: the GraphQL schema wraps
+them (schema/query.py) and the CLI takes them as options, so neither declares its own.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from graph.engine.network import Basis
 from graph.model import Stage
 from graph.records import GraphVersion
+
+EPSILON = 1e-12
+"""Shares at or below this count as zero."""
+
+
+class SubjectKind(StrEnum):
+    """What a dependents ranking (or a dependence audit) lists."""
+
+    PRODUCT = "product"
+    OEM = "oem"
+    END_USE = "end_use"
+
+
+class StageBasis(StrEnum):
+    """Which kind of fact a stage's share rests on."""
+
+    COMPANY = "company"
+    MARKET = "market"
+    MIXED = "mixed"
+    """Both company links and market shares."""
+    NONE = "none"
+    """No origin known at this stage."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +60,7 @@ class StageShare:
     market_share: float
     coverage: float
     """Fraction of the flow reaching this stage whose country is known."""
-    basis: str
-    """'company', 'market', 'mixed' (both kinds of fact), or 'none' (no origin known)."""
+    basis: StageBasis
 
 
 @dataclass(frozen=True)
@@ -86,16 +112,23 @@ class CountryShare:
 
 @dataclass(frozen=True)
 class Concentration:
+    """How concentrated one item's world output is, from one source's set of shares."""
+
     item: Named
     stage: Stage | None
     year: int | None
     shares: tuple[CountryShare, ...]
+    """Largest first."""
     hhi: float
+    """Herfindahl-Hirschman index of the known shares, 0..10,000."""
     top1: float
     top3: float
     coverage: float
+    """Sum of the shares attributed to a country; the rest is unknown or "other" (ZZ), which
+    is no single country and so is left out of HHI and the top shares."""
     threshold: float
     flagged: bool
+    """top1 above threshold."""
     source: SourceInfo | None
     confidence: str | None
 

@@ -1,111 +1,111 @@
 """Export-control scenarios: which supply a licence regime blocks, and when stock runs out.
 
-Pure. A control lets the issuer's exports of covered items through at ``approval_rate``.
-For each position v let ``b[v]`` be the share of v made in the issuing country when v's
-item is covered (0 otherwise). The fraction of v's rare-earth content that passes a
-controlled export somewhere upstream is ``A = b + (1 - b) * W A``: what v's own step
-exports under licence, plus, for the rest, what its inputs carry. Like exposure it is one
-linear solve over topological levels. The blocked part is ``A * (1 - approval_rate)``.
+A control (graph.engine.controls) lets the issuer's exports of covered items through at
+``approval_rate``. For each position v let ``b[v]`` be the share of v made in the issuing
+country when v's item is covered (0 otherwise). The fraction of v's rare-earth content
+that passes a controlled export somewhere upstream is ``A = b + (1 - b) * W A``: what v's
+own step exports under licence, plus, for the rest, what its inputs carry. Like exposure
+it is one linear solve over topological levels. The blocked part is
+``A * (1 - approval_rate)``.
+
+The engine reads no clock: ``today`` is the first day when neither ``start`` nor the
+control's effective date gives one.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from graph.engine.answers import EPSILON, GroupImpact, ProductImpact, Scenario, VolumeImpact
+from graph.engine.controls import covered_items, resolve, status_on
 from graph.engine.facts import StockCover, SupplyData
 from graph.engine.network import Network
-from graph.engine.propagation import Propagation, solve
-from graph.errors import NotFound, QueryError
-from graph.model import Label
+from graph.engine.propagation import Propagation, reachable, solve
+from graph.errors import QueryError
 
-CONTROLLED_FORMS = frozenset({"oxide", "compound", "metal", "alloy"})
-"""The forms export-control announcements name for an element ("metals, alloys, oxides and
-compounds"); ores and concentrates are not among them."""
+if TYPE_CHECKING:
+    from graph.engine.snapshot import Snapshot
 
-
-@dataclass(frozen=True)
-class Control:
-    id: str | None
-    name: str
-    issuer: str
-    items: frozenset[str]
-    effective: str | None = None
-    suspended_from: str | None = None
-    suspended_until: str | None = None
-    expires: str | None = None
-    source: str | None = None
+Fractions = np.ndarray[Any, np.dtype[np.float64]]
 
 
-def control_from_graph(data: SupplyData, control_id: str) -> Control:
-    props: dict[str, Any] | None = data.controls.get(control_id)
-    if props is None:
-        raise NotFound(f"no export control with id '{control_id}'")
-    return Control(
-        id=control_id,
-        name=str(props.get("name") or control_id),
-        issuer=str(props.get("issuer")),
-        items=frozenset(data.covers.get(control_id, set())),
-        effective=props.get("effective") or props.get("announced"),
-        suspended_from=props.get("suspended_from"),
-        suspended_until=props.get("suspended_until"),
-        expires=props.get("expires"),
-        source=props.get("source"),
+def scenario(
+    snapshot: Snapshot,
+    *,
+    today: date,
+    control: str | None = None,
+    issuer: str | None = None,
+    items: list[str] | None = None,
+    approval_rate: float = 0.0,
+    start: date | None = None,
+    duration_weeks: float = 8.0,
+    as_of: date | None = None,
+) -> Scenario:
+    """Apply a control from ``start`` (default: its effective day, else ``today``), judged
+    in force or not on ``as_of`` (default: the first day)."""
+    if not 0.0 <= approval_rate <= 1.0:
+        raise QueryError(f"approvalRate must be between 0 and 1, got {approval_rate}")
+    if duration_weeks < 0:
+        raise QueryError(f"durationWeeks must not be negative, got {duration_weeks}")
+    data = snapshot.data
+    regime = resolve(data, control=control, issuer=issuer, items=items)
+    snapshot.country_column(regime.issuer)
+    first_day = start or regime.effective_date or today
+    day = as_of or first_day
+    in_force, status = status_on(regime, day)
+    covered = covered_items(data, regime.items)
+    impacts: list[ProductImpact] = []
+    volumes: list[VolumeImpact] = []
+    if in_force:
+        controlled = controlled_fraction(
+            snapshot.network, snapshot.propagation, regime.issuer, covered
+        )
+        impacts = _impacts(
+            snapshot,
+            controlled,
+            approval_rate=approval_rate,
+            start=first_day,
+            duration_weeks=duration_weeks,
+        )
+        volumes = _volumes(snapshot, controlled, approval_rate)
+    by_oem: dict[str, list[float]] = defaultdict(list)
+    by_use: dict[str, list[float]] = defaultdict(list)
+    for impact in impacts:
+        for oem in impact.oems:
+            by_oem[oem.id].append(impact.shortfall)
+        for use in impact.end_uses:
+            by_use[use.id].append(impact.shortfall)
+    rows = [snapshot.row(i.product.id) for i in impacts]
+    extra = [regime.source or "", *(v.source or "" for v in volumes)]
+    return Scenario(
+        control=snapshot.named(regime.id) if regime.id else None,
+        issuer=regime.issuer,
+        items=snapshot.names(regime.items),
+        covered=snapshot.names(covered),
+        approval_rate=approval_rate,
+        start=first_day.isoformat(),
+        duration_weeks=duration_weeks,
+        as_of=day.isoformat(),
+        in_force=in_force,
+        status=status,
+        products=tuple(impacts),
+        oems=_grouped(snapshot, by_oem),
+        end_uses=_grouped(snapshot, by_use),
+        volumes=tuple(volumes),
+        sources=snapshot.sources_behind(rows, extra),
+        version=snapshot.version,
     )
-
-
-def status_on(control: Control, day: date) -> tuple[bool, str]:
-    """Whether the control binds on ``day``, and why (dates compare as ISO strings)."""
-    today = day.isoformat()
-    if control.effective and today < control.effective:
-        return False, f"not yet in force (effective {control.effective})"
-    if control.expires and today >= control.expires:
-        return False, f"expired on {control.expires}"
-    if (
-        control.suspended_until
-        and (control.suspended_from or "") <= today < control.suspended_until
-    ):
-        return False, f"suspended until {control.suspended_until}"
-    return True, "in force"
-
-
-def covered_items(data: SupplyData, items: frozenset[str]) -> frozenset[str]:
-    """The supply items a control reaches: named items and their grades, and for a named
-    element the oxides, compounds, metals and alloys that contain it."""
-    out: set[str] = set()
-    for item in items:
-        label = data.labels.get(item)
-        if label is None:
-            raise NotFound(f"no element, material or magnet type with id '{item}'")
-        if label is Label.ELEMENT:
-            out |= {
-                i
-                for i, elements in data.elements.items()
-                if item in elements
-                and i in data.items
-                and data.items[i].label is Label.MATERIAL
-                and data.items[i].form in CONTROLLED_FORMS
-            }
-        elif item in data.items:
-            out.add(item)
-            stack = [item]
-            while stack:
-                for grade in data.grades.get(stack.pop(), ()):
-                    if grade not in out:
-                        out.add(grade)
-                        stack.append(grade)
-        else:
-            raise QueryError(f"'{item}' is a {label.value}; a control covers items or elements")
-    return frozenset(out)
 
 
 def controlled_fraction(
     net: Network, prop: Propagation, issuer: str, covered: frozenset[str]
-) -> np.ndarray[Any, np.dtype[np.float64]]:
+) -> Fractions:
     """``A[v]``: the fraction of v's content that passes a covered export of the issuer."""
     n = len(net.positions)
     own = np.zeros(n)
@@ -159,3 +159,68 @@ def weeks_to_stockout(cover: Cover | None, shortfall: float) -> tuple[float, flo
 
 def add_weeks(start: date, weeks: float) -> date:
     return start + timedelta(days=round(weeks * 7))
+
+
+def _impacts(
+    snapshot: Snapshot,
+    controlled: Fractions,
+    *,
+    approval_rate: float,
+    start: date,
+    duration_weeks: float,
+) -> list[ProductImpact]:
+    out = []
+    for product in snapshot.products:
+        v = snapshot.row(product)
+        share = float(controlled[v])
+        if share <= EPSILON:
+            continue
+        shortfall = share * (1.0 - approval_rate)
+        tree = {snapshot.network.positions[i].item for i in reachable(snapshot.network, v)}
+        cover = stock_cover(snapshot.data, product, tree)
+        weeks = weeks_to_stockout(cover, shortfall)
+        out.append(
+            ProductImpact(
+                product=snapshot.named(product),
+                controlled=share,
+                shortfall=shortfall,
+                oems=snapshot.names(snapshot.data.oems.get(product, [])),
+                end_uses=snapshot.names(snapshot.end_uses_of[product]),
+                cover_weeks=(cover.weeks, cover.weeks_high) if cover else None,
+                weeks_to_stockout=weeks,
+                stockout_dates=(
+                    add_weeks(start, weeks[0]).isoformat(),
+                    add_weeks(start, weeks[1]).isoformat(),
+                )
+                if weeks
+                else None,
+                runs_out_within_duration=weeks[0] <= duration_weeks if weeks else None,
+            )
+        )
+    return sorted(out, key=lambda i: (-i.shortfall, i.product.id))
+
+
+def _volumes(snapshot: Snapshot, controlled: Fractions, approval_rate: float) -> list[VolumeImpact]:
+    out = []
+    for volume in snapshot.data.volumes:
+        if volume.item not in snapshot.data.items:
+            continue
+        share = float(controlled[snapshot.row(volume.item)])
+        out.append(
+            VolumeImpact(
+                holder=snapshot.named(volume.holder),
+                item=snapshot.named(volume.item),
+                kind=volume.kind,
+                year=volume.fact.year,
+                tonnes=volume.tonnes,
+                shortfall_tonnes=volume.tonnes * share * (1.0 - approval_rate),
+                scope=volume.scope,
+                source=volume.fact.source,
+            )
+        )
+    return sorted(out, key=lambda v: (-v.shortfall_tonnes, v.holder.id, v.item.id))
+
+
+def _grouped(snapshot: Snapshot, shortfalls: dict[str, list[float]]) -> tuple[GroupImpact, ...]:
+    groups = [GroupImpact(snapshot.named(k), max(v), len(v)) for k, v in shortfalls.items()]
+    return tuple(sorted(groups, key=lambda g: (-g.shortfall, g.entity.id)))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.settings import SettingsError, load_settings
+from api.settings import load_settings
+from graph.errors import SettingsError
 
 
 def test_defaults_to_the_embedded_store() -> None:

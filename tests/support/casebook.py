@@ -1,19 +1,38 @@
-"""Small hand-computed supply graphs, written as real dataset CSV files.
+"""Small hand-computed supply graphs, written as real dataset CSV files, and the answers
+expected of them.
 
-Each case is loaded through the real loader into each store, so the expected numbers test
-the loader, the store and the engine together. The arithmetic is in each case's docstring.
+The datasets come first (the arithmetic is in each one's docstring), then ``CHECKS``: one
+function per case that asserts the hand-computed numbers on whatever ``solve`` gives it.
+The same checks run on the engine alone (tests/unit/engine/test_casebook.py: the files
+read and validated with no store) and through each store (tests/conformance/
+test_exposure_cases.py: loaded by the real loader, extracted and solved), so the numbers
+are written once.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from graph.engine.answers import SubjectKind
+from graph.engine.snapshot import Snapshot
+from graph.errors import CycleError, NotFound, QueryError
 from loaders.rows import MODEL_BY_FILE
 
 SOURCE = "src-test"
+EXACT = 1e-12
+TODAY = date(2026, 6, 1)
+"""The clock the checks hand the engine: no answer below depends on it."""
+
+Solve = Callable[["DatasetWriter"], Snapshot]
+"""Write a case, load it (into a store, or not) and solve it. Call it once per check: a
+store keeps what it loaded."""
 
 
 class DatasetWriter:
@@ -278,3 +297,178 @@ def concentration() -> DatasetWriter:
     d.market("m", 2024, CN=0.9, JP=0.1).market("m", 2023, CN=0.6, JP=0.3, US=0.1)
     d.market("m", 2022, CN=0.6, ZZ=0.05)
     return d
+
+
+# -- the expected answers ------------------------------------------------------------------
+
+
+def _stages(snapshot: Snapshot, item: str, country: str) -> dict[str, tuple[float, str]]:
+    answer = snapshot.exposure(item, country)
+    return {s.stage.value: (s.share, s.basis) for s in answer.stages}
+
+
+def chain_multiplies_nothing_but_ones(solve: Solve) -> None:
+    snapshot = solve(chain())
+    answer = snapshot.exposure("p", "CN")
+    stages = {s.stage.value: s for s in answer.stages}
+    assert stages["magnet"].share == pytest.approx(0.9, abs=EXACT)
+    assert stages["separation"].share == pytest.approx(0.8, abs=EXACT)
+    assert stages["mining"].share == pytest.approx(0.6, abs=EXACT)
+    assert stages["metal"].share == 0.0 and stages["metal"].basis == "none"
+    assert stages["metal"].coverage == 0.0
+    assert stages["magnet"].basis == "market" and stages["magnet"].coverage == pytest.approx(1.0)
+    assert answer.share == pytest.approx(0.9, abs=EXACT)
+    assert answer.stage is not None and answer.stage.value == "magnet"
+    assert [step.item.id for step in answer.paths[0].steps] == ["p", "c", "m"]
+    assert [s.id for s in answer.sources] == [SOURCE]
+
+
+def diamond_adds_both_paths(solve: Solve) -> None:
+    snapshot = solve(diamond())
+    answer = snapshot.exposure("p", "CN")
+    assert answer.share == pytest.approx(0.7 * 0.9 + 0.3 * 0.5 * 0.9, abs=EXACT)
+    weights = sorted(round(p.share, 12) for p in answer.paths)
+    assert weights == [round(0.3 * 0.5 * 0.9, 12), round(0.7 * 0.9, 12)]
+    assert {tuple(s.item.id for s in p.steps) for p in answer.paths} == {
+        ("p", "a", "m"),
+        ("p", "b", "m"),
+    }
+
+
+def two_suppliers_and_the_market_remainder(solve: Solve) -> None:
+    snapshot = solve(two_suppliers())
+    cn = {s.stage.value: s for s in snapshot.exposure("p", "CN").stages}["magnet"]
+    jp = {s.stage.value: s for s in snapshot.exposure("p", "JP").stages}["magnet"]
+    assert cn.share == pytest.approx(0.39, abs=EXACT)
+    assert cn.company_share == pytest.approx(0.3, abs=EXACT)
+    assert cn.market_share == pytest.approx(0.09, abs=EXACT)
+    assert jp.share == pytest.approx(0.61, abs=EXACT)
+    assert cn.basis == "mixed"
+    suppliers = {
+        p.steps[-1].supplier.id if p.steps[-1].supplier else None
+        for p in snapshot.exposure("p", "JP").paths
+    }
+    assert suppliers == {"s1", None}
+
+
+def facility_tonnes_weight_a_company_s_countries(solve: Solve) -> None:
+    snapshot = solve(facility_sites())
+    assert _stages(snapshot, "p", "VN")["magnet"] == (pytest.approx(0.75, abs=EXACT), "company")
+    assert _stages(snapshot, "p", "JP")["magnet"] == (pytest.approx(0.25, abs=EXACT), "company")
+    assert _stages(snapshot, "p", "CN")["magnet"][0] == 0.0
+
+
+def market_shares_stand_in_without_company_links(solve: Solve) -> None:
+    snapshot = solve(chain())
+    assert {s.basis for s in snapshot.exposure("p", "US").stages if s.share > 0} == {"market"}
+    assert _stages(snapshot, "p", "US")["mining"][0] == pytest.approx(0.4, abs=EXACT)
+
+
+def dependents_filtered_by_item_and_element(solve: Solve) -> None:
+    snapshot = solve(item_filter())
+    by_item = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN", "n")]
+    assert by_item == [("p1", 0.9), ("p3", 0.45)]
+    by_element = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN", "Dy")]
+    assert by_element == by_item
+    everything = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN")]
+    assert everything == [("p1", 0.9), ("p3", 0.7), ("p2", 0.5)]
+    uses = snapshot.dependents("CN", kind=SubjectKind.OEM)
+    assert uses == []
+
+
+def a_cycle_is_refused_with_the_nodes_involved(solve: Solve) -> None:
+    with pytest.raises(CycleError) as caught:
+        solve(cycle())
+    assert caught.value.cycles == [["a", "b"]]
+
+
+def unknown_ids_are_not_found(solve: Solve) -> None:
+    snapshot = solve(chain())
+    with pytest.raises(NotFound, match="no country 'XX'"):
+        snapshot.exposure("p", "XX")
+    with pytest.raises(NotFound, match="'nothing'"):
+        snapshot.exposure("nothing", "CN")
+    with pytest.raises(NotFound, match="'nothing'"):
+        snapshot.dependents("CN", "nothing")
+
+
+def export_control_shortfall_stock_and_volumes(solve: Solve) -> None:
+    snapshot = solve(export_control())
+    answer = snapshot.scenario(
+        today=TODAY, control="x", approval_rate=0.25, duration_weeks=52, as_of=date(2025, 6, 1)
+    )
+    assert answer.in_force and answer.status == "in force"
+    by_oem = snapshot.exposure("o", "CN")
+    assert [p.id for p in by_oem.products] == ["p"]
+    assert by_oem.share == pytest.approx(snapshot.exposure("p", "CN").share, abs=EXACT)
+    [oem] = snapshot.dependents("CN", kind=SubjectKind.OEM)
+    assert (oem.subject.id, [p.id for p in oem.products]) == ("o", ["p"])
+    [use] = snapshot.dependents("CN", "Dy", kind=SubjectKind.END_USE)
+    assert use.subject.id == "auto" and use.share == pytest.approx(0.5, abs=EXACT)
+    assert [c.id for c in answer.covered] == ["dy-oxide"]
+    [impact] = answer.products
+    assert impact.controlled == pytest.approx(0.18, abs=EXACT)
+    assert impact.shortfall == pytest.approx(0.135, abs=EXACT)
+    assert impact.cover_weeks == (6.0, 8.0)
+    assert impact.weeks_to_stockout == (pytest.approx(6 / 0.135), pytest.approx(8 / 0.135))
+    assert impact.stockout_dates == ("2026-02-09", "2026-05-24")  # start + 311 and 415 days
+    assert impact.runs_out_within_duration is True
+    assert [(g.entity.id, g.products) for g in answer.oems] == [("o", 1)]
+    [volume] = answer.volumes
+    assert volume.shortfall_tonnes == pytest.approx(13.5, abs=1e-9)
+
+
+def a_suspended_control_blocks_nothing_until_the_suspension_ends(solve: Solve) -> None:
+    snapshot = solve(export_control())
+    during = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 1, 1))
+    assert not during.in_force and during.status == "suspended until 2026-11-10"
+    assert during.products == () and during.volumes == ()
+    after = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 11, 10))
+    assert after.in_force
+    assert after.products[0].shortfall == pytest.approx(0.18, abs=EXACT)
+
+
+def custom_controls_and_bad_arguments(solve: Solve) -> None:
+    snapshot = solve(export_control())
+    custom = snapshot.scenario(
+        today=TODAY, issuer="CN", items=["m"], approval_rate=0.5, start=date(2025, 4, 4)
+    )
+    assert custom.control is None
+    assert custom.products[0].controlled == pytest.approx(0.5 + 0.5 * 0.2 * 0.0, abs=EXACT)
+    assert custom.products[0].shortfall == pytest.approx(0.25, abs=EXACT)
+    with pytest.raises(QueryError, match="approvalRate"):
+        snapshot.scenario(today=TODAY, control="x", approval_rate=1.5)
+    with pytest.raises(NotFound, match="'nope'"):
+        snapshot.scenario(today=TODAY, control="nope")
+
+
+def concentration_by_year_with_hhi_and_flag(solve: Solve) -> None:
+    snapshot = solve(concentration())
+    [latest] = snapshot.concentration(item="m")
+    assert latest.year == 2024
+    assert latest.hhi == pytest.approx(8200.0)
+    assert (latest.top1, latest.top3, latest.flagged) == (0.9, pytest.approx(1.0), True)
+    [older] = snapshot.concentration(item="m", year=2023)
+    assert older.hhi == pytest.approx(4600.0) and older.top3 == pytest.approx(1.0)
+    assert not older.flagged
+    assert snapshot.concentration(item="m", year=2023, threshold=0.5)[0].flagged
+    [partial] = snapshot.concentration(item="m", year=2022)
+    assert [(s.country, s.share) for s in partial.shares] == [("CN", 0.6)]
+    assert partial.coverage == pytest.approx(0.6)
+
+
+CHECKS: tuple[Callable[[Solve], None], ...] = (
+    chain_multiplies_nothing_but_ones,
+    diamond_adds_both_paths,
+    two_suppliers_and_the_market_remainder,
+    facility_tonnes_weight_a_company_s_countries,
+    market_shares_stand_in_without_company_links,
+    dependents_filtered_by_item_and_element,
+    a_cycle_is_refused_with_the_nodes_involved,
+    unknown_ids_are_not_found,
+    export_control_shortfall_stock_and_volumes,
+    a_suspended_control_blocks_nothing_until_the_suspension_ends,
+    custom_controls_and_bad_arguments,
+    concentration_by_year_with_hhi_and_flag,
+)
+"""Every hand-computed case, each run on the engine alone and on every store."""

@@ -1,0 +1,112 @@
+"""Dependents: every product (or OEM, or end use) that depends on a country, ranked by
+its highest stage share, optionally only through one item or element; and the full
+stages x countries table behind it, which the audit reads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.engine.answers import EPSILON, Dependent, Named, SubjectKind
+from graph.engine.controls import covered_items
+from graph.engine.propagation import STAGES, through_exposure
+from graph.errors import NotFound, QueryError
+from graph.model import Label
+
+if TYPE_CHECKING:
+    from graph.engine.snapshot import Snapshot
+
+
+def dependents(
+    snapshot: Snapshot,
+    country: str,
+    item: str | None = None,
+    kind: SubjectKind = SubjectKind.PRODUCT,
+    *,
+    limit: int | None = None,
+) -> list[Dependent]:
+    """Products (or OEMs, or end uses) depending on ``country``, for ``item`` if given:
+    ranked by their highest stage share; the first ``limit`` of them if given."""
+    if limit is not None and limit < 1:
+        raise QueryError(f"limit must be at least 1, got {limit}")
+    c = snapshot.country_column(country)
+    if c is None:
+        return []
+    per_stage = _per_stage(snapshot, item)[:, :, c]
+    if kind is SubjectKind.PRODUCT:
+        keys = snapshot.products
+        table = per_stage[snapshot.product_rows]
+        members = [[p] for p in snapshot.products]
+    else:
+        groups = sorted(_groups(snapshot, kind).items())
+        keys = [key for key, _ in groups]
+        table = np.array(
+            [per_stage[[snapshot.row(p) for p in products]].mean(axis=0) for _, products in groups]
+        ).reshape(len(groups), len(STAGES))
+        members = [products for _, products in groups]
+    best_stage = table.argmax(axis=1)
+    best = table[np.arange(len(keys)), best_stage]
+    order = sorted((i for i in np.flatnonzero(best > EPSILON)), key=lambda i: (-best[i], keys[i]))
+    out = []
+    for i in order[:limit]:
+        products = members[i]
+        out.append(
+            Dependent(
+                subject=snapshot.named(keys[i]),
+                share=float(best[i]),
+                stage=STAGES[int(best_stage[i])],
+                oems=snapshot.names(o for p in products for o in snapshot.data.oems.get(p, [])),
+                end_uses=snapshot.names(e for p in products for e in snapshot.end_uses_of[p]),
+                products=snapshot.names(products),
+            )
+        )
+    return out
+
+
+def stage_table(
+    snapshot: Snapshot, item: str | None = None, kind: SubjectKind = SubjectKind.PRODUCT
+) -> list[tuple[Named, npt.NDArray[np.float64]]]:
+    """For each product (or OEM, or end use): a stages x countries matrix of shares,
+    columns in the order of ``snapshot.countries``."""
+    per_stage = _per_stage(snapshot, item)
+    return [
+        (snapshot.named(key), per_stage[[snapshot.row(p) for p in products]].mean(axis=0))
+        for key, products in sorted(_groups(snapshot, kind).items())
+    ]
+
+
+def item_targets(snapshot: Snapshot, item: str) -> frozenset[int]:
+    """The positions of ``item`` (with its grades), or of every item holding an element."""
+    data = snapshot.data
+    if data.labels.get(item) is Label.ELEMENT:
+        items = {i for i, elements in data.elements.items() if item in elements}
+    elif item in data.items:
+        items = set(covered_items(data, frozenset({item})))
+    else:
+        raise NotFound(f"no element, material, magnet type or component with id '{item}'")
+    return frozenset(i for i, p in enumerate(snapshot.network.positions) if p.item in items)
+
+
+def _per_stage(snapshot: Snapshot, item: str | None) -> npt.NDArray[np.float64]:
+    """Shares by position, stage and country (both bases): through ``item`` if given."""
+    if item is None:
+        return snapshot.total
+    return through_exposure(snapshot.propagation, item_targets(snapshot, item))
+
+
+def _groups(snapshot: Snapshot, kind: SubjectKind) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for product in snapshot.products:
+        if kind is SubjectKind.PRODUCT:
+            keys = [product]
+        elif kind is SubjectKind.OEM:
+            keys = snapshot.data.oems.get(product, [])
+        else:
+            keys = snapshot.end_uses_of[product]
+        for key in keys:
+            groups[key].append(product)
+    return groups

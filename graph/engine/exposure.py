@@ -1,0 +1,93 @@
+"""Exposure: the share of a subject's rare-earth content that passes through a country,
+stage by stage, with the heaviest routes that carry it and the sources behind it.
+
+An OEM or end use answers as the unweighted mean over its products, since unit volumes
+are not in the graph.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from graph.engine.answers import (
+    EPSILON,
+    CarriedPath,
+    Exposure,
+    PathStep,
+    StageBasis,
+    StageShare,
+)
+from graph.engine.propagation import BASES, STAGES, top_routes
+
+if TYPE_CHECKING:
+    from graph.engine.snapshot import Snapshot
+
+
+def exposure(snapshot: Snapshot, subject: str, country: str, *, paths: int = 5) -> Exposure:
+    c = snapshot.country_column(country)
+    rows, products = snapshot.subject_products(subject)
+    prop = snapshot.propagation
+    mean = prop.exposure[rows].mean(axis=0)
+    reach = prop.reach[rows].mean(axis=0)
+    stages: list[StageShare] = []
+    for s, stage in enumerate(STAGES):
+        by_basis = [float(mean[b, s, c]) if c is not None else 0.0 for b in range(2)]
+        known = [float(mean[b, s, :].sum()) for b in range(len(BASES))]
+        stages.append(
+            StageShare(
+                stage=stage,
+                share=sum(by_basis),
+                company_share=by_basis[0],
+                market_share=by_basis[1],
+                coverage=min(1.0, sum(known) / reach[s]) if reach[s] > EPSILON else 0.0,
+                basis=stage_basis(known),
+            )
+        )
+    top = max(stages, key=lambda st: st.share)
+    return Exposure(
+        subject=snapshot.named(subject),
+        products=products,
+        country=country,
+        share=top.share,
+        stage=top.stage if top.share > EPSILON else None,
+        stages=tuple(stages),
+        paths=carried_paths(snapshot, rows, country, limit=paths) if c is not None else (),
+        sources=snapshot.sources_behind(rows),
+        version=snapshot.version,
+    )
+
+
+def carried_paths(
+    snapshot: Snapshot, rows: list[int], country: str, *, limit: int
+) -> tuple[CarriedPath, ...]:
+    """The ``limit`` heaviest routes from ``rows`` to the country, weights averaged."""
+    found = [
+        CarriedPath(
+            tuple(_step(snapshot, i) for i in route.positions),
+            route.stage,
+            country,
+            route.basis,
+            route.weight / len(rows),
+        )
+        for v in rows
+        for route in top_routes(snapshot.network, v, country, limit=limit)
+    ]
+    return tuple(sorted(found, key=lambda p: -p.share)[:limit])
+
+
+def _step(snapshot: Snapshot, i: int) -> PathStep:
+    position = snapshot.network.positions[i]
+    supplier = snapshot.named(position.supplier) if position.supplier else None
+    return PathStep(snapshot.named(position.item), supplier)
+
+
+def stage_basis(known: list[float]) -> StageBasis:
+    """From the known shares by basis (company, market) of one stage."""
+    company, market = (k > EPSILON for k in known)
+    if company and market:
+        return StageBasis.MIXED
+    if company:
+        return StageBasis.COMPANY
+    if market:
+        return StageBasis.MARKET
+    return StageBasis.NONE
