@@ -79,8 +79,17 @@ def test_every_statement_takes_values_only_as_parameters() -> None:
             "after",
             "first",
             "loaded_at",
+            "country",
         }, where
-        assert set(cypher_text.LITERAL.findall(rest)) <= {"'graph'"}, where
+        # 'share': the property name Ladybug's properties() takes as a string (PATH_BASELINE)
+        assert set(cypher_text.LITERAL.findall(rest)) <= {"'graph'", "'share'"}, where
+
+
+def test_the_path_baseline_is_one_query_per_end_label() -> None:
+    assert cypher.PATH_BASELINE.count("UNION ALL") == 2
+    for label in ("Material", "MagnetType", "Component"):
+        assert f"]->(x:{label})" in cypher.PATH_BASELINE
+    assert "$country" in cypher.PATH_BASELINE_UNLABELLED
 
 
 @pytest.mark.parametrize("name", cypher_text.HOSTILE_NAMES)

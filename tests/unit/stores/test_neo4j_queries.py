@@ -79,3 +79,10 @@ def test_a_hostile_property_name_stays_one_backticked_name(name: str) -> None:
     plain = cypher.extract_relationships(RelType.CONTAINS, ("share", "note"))
     assert "`" + name.replace("`", "``") + "`" in hostile
     assert cypher_text.outside_names(hostile) == cypher_text.outside_names(plain)
+
+
+def test_the_path_baseline_reads_every_country_at_once() -> None:
+    assert cypher.PATH_BASELINE.startswith(
+        "MATCH path = (p:Product)-[:CONTAINS|MADE_FROM*1..8]->(x)"
+    )
+    assert "c.id AS country" in cypher.PATH_BASELINE and "$" not in cypher.PATH_BASELINE
