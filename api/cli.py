@@ -117,7 +117,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Listen address (default 127.0.0.1).")] = None,
     port: Annotated[
         int | None,
-        typer.Option(min=0, max=65535, help="Port (default 8000); 0 lets the OS choose a free one."),
+        typer.Option(min=0, max=65535, help="Port (default 8000); 0: the OS picks a free one."),
     ] = None,
     port_file: Annotated[
         Path | None,
