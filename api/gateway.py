@@ -177,6 +177,7 @@ class GraphQLGateway:
         """Run the request under the gate and the time budget; its outcome for the metrics."""
         service = self.service
         started = False
+        finished = False
         status = 0
         gone = anyio.Event()
         delivered = body is None
@@ -190,10 +191,12 @@ class GraphQLGateway:
             return {"type": "http.disconnect"}
 
         async def sending(message: Message) -> None:
-            nonlocal started, status
+            nonlocal started, finished, status
             if message["type"] == "http.response.start":
                 started = True
                 status = int(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                finished = True
             await send(message)
 
         budget = service.settings.request_timeout_s
@@ -204,6 +207,8 @@ class GraphQLGateway:
                 while True:
                     message = await receive()
                     if message["type"] == "http.disconnect":
+                        if finished:
+                            return
                         gone.set()
                         group.cancel_scope.cancel()
                         return

@@ -138,6 +138,10 @@ class _Walk:
                     "TOO_MANY_ALIASES",
                     f"The query uses more than {self.limits.max_aliases} aliases.",
                 )
+        if node.selection_set is not None and depth + 1 > self.limits.max_depth:
+            raise refuse(
+                "QUERY_TOO_DEEP", f"The query is nested deeper than {self.limits.max_depth}."
+            )
         self.cost += weight
         if self.cost > self.limits.max_cost:
             raise refuse(
@@ -147,10 +151,6 @@ class _Walk:
             )
         if node.selection_set is None:
             return
-        if depth + 1 > self.limits.max_depth:
-            raise refuse(
-                "QUERY_TOO_DEEP", f"The query is nested deeper than {self.limits.max_depth}."
-            )
         definition = None
         if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             definition = parent.fields.get(name)

@@ -51,21 +51,23 @@ def _limited(request: Request, limit: int) -> Request:
 
 
 async def _save(request: Request, folder: Path) -> list[str]:
-    form = await request.form(max_files=MAX_FILES, max_fields=10)
-    uploads = [part for key, part in form.multi_items() if key == "file"]
-    if not uploads or not all(isinstance(u, UploadFile) for u in uploads):
-        raise Refusal(400, "BAD_UPLOAD", "Send the files as multipart parts named 'file'.")
-    names: list[str] = []
-    for upload in uploads:
-        assert isinstance(upload, UploadFile)
-        name = upload.filename or ""
-        if not FILE_NAME.match(name) or name in names:
-            raise Refusal(
-                400, "BAD_UPLOAD", f"File name {name!r}: give each file its plain, distinct name."
-            )
-        data = await upload.read()
-        await anyio.Path(folder / name).write_bytes(data)
-        names.append(name)
+    async with request.form(max_files=MAX_FILES, max_fields=10) as form:
+        uploads = [part for key, part in form.multi_items() if key == "file"]
+        if not uploads or not all(isinstance(u, UploadFile) for u in uploads):
+            raise Refusal(400, "BAD_UPLOAD", "Send the files as multipart parts named 'file'.")
+        names: list[str] = []
+        for upload in uploads:
+            assert isinstance(upload, UploadFile)
+            name = upload.filename or ""
+            if not FILE_NAME.match(name) or name in names:
+                raise Refusal(
+                    400,
+                    "BAD_UPLOAD",
+                    f"File name {name!r}: give each file its plain, distinct name.",
+                )
+            data = await upload.read()
+            await anyio.Path(folder / name).write_bytes(data)
+            names.append(name)
     return names
 
 
@@ -113,7 +115,7 @@ async def post_load(request: Request, service: Service) -> Response:
                         {
                             "errors": [
                                 {
-                                    "message": f"{len(e.problems)} problem(s); nothing written.",
+                                    "message": f"{len(e.problems)} problem(s), nothing written",
                                     "extensions": {
                                         "code": "LOAD_REFUSED",
                                         "requestId": rid,
