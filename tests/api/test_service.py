@@ -296,3 +296,11 @@ async def test_loads_through_the_server(writable: tuple[Client, str], tmp_path: 
     metrics = (await client.get("/metrics")).text
     assert 'supplygraph_load_seconds_count{outcome="ok"} 1.0' in metrics
     assert 'supplygraph_load_seconds_count{outcome="refused"} 1.0' in metrics
+
+
+def test_audit_csv_cells_cannot_run_as_formulas() -> None:
+    from api.audit import spreadsheet_safe
+
+    for cell in ("=HYPERLINK(1)", "+1", "-2+3", "@SUM(A1)", "\tx"):
+        assert spreadsheet_safe(cell) == "'" + cell
+    assert spreadsheet_safe("CN") == "CN" and spreadsheet_safe(0.5) == 0.5
