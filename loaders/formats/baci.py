@@ -86,6 +86,12 @@ def read(
     )
     if not data:
         raise LoadError([Problem(str(path), 0, "path", "holds no BACI .csv file")])
+    for file in data:
+        with file.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+            header = [h.strip() for h in next(csv.reader(handle), [])]
+        refusal = wrong_format(file.name, header, "baci")
+        if refusal is not None:
+            raise refusal
     if not code_files:
         raise LoadError(
             [

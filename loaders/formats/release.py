@@ -65,8 +65,8 @@ def parse_number(text: str | None) -> Number | None:
     cell = (text or "").strip()
     if not cell:
         return None
-    if cell.upper() in NO_FIGURE:
-        return Number(None, flag=cell.upper())
+    if cell in NO_FIGURE:
+        return Number(None, flag=cell)
     if cell in ZERO:
         return Number(0.0)
     match = _NUMBER.match(cell)
@@ -322,7 +322,9 @@ class Intake:
     def unknown(self, origin: Origin, column: str, message: str) -> None:
         """An unknown country, unit or HS code: refused, or skipped with --skip-unknown."""
         problem = Problem(origin.file, origin.row, column, message)
-        (self.skipped if self.skip_unknown else self.problems).append(problem)
+        listed = self.skipped if self.skip_unknown else self.problems
+        if problem not in listed[-3:]:
+            listed.append(problem)
 
     def want(self, record: NodeRecord, origin: Origin) -> None:
         if record.id not in self.wanted:
