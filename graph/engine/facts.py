@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 from typing import Any, NamedTuple
 
+from graph.errors import QueryError
 from graph.model import Label, RelType, Stage
 from graph.records import NodeRef, RelRef
 
@@ -158,6 +161,55 @@ class Volume:
     fact: Fact
 
 
+def day_of(text: str) -> date:
+    """An ISO date, or a year or month meaning its first day (``2025-04`` is 1 April)."""
+    try:
+        if len(text) == 4:
+            return date(int(text), 1, 1)
+        if len(text) == 7:
+            return date(int(text[:4]), int(text[5:7]), 1)
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise QueryError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from e
+
+
+class ActKind(StrEnum):
+    SUSPEND = "suspend"
+    EXTEND = "extend"
+    AMEND = "amend"
+    LIFT = "lift"
+    GENERAL_LICENCE = "general_licence"
+
+
+@dataclass(frozen=True)
+class Act:
+    id: str
+    kind: ActKind
+    issued: str
+    """The day the act was published."""
+    start: str | None = None
+    """The day it takes effect (default: ``issued``)."""
+    until: str | None = None
+    """A suspension's or extension's end; a general licence's expiry."""
+    exporter: str | None = None
+    """General licences: the company granted it."""
+    name: str | None = None
+    source: str | None = None
+
+    @property
+    def first_day(self) -> date:
+        return day_of(self.start or self.issued)
+
+    @property
+    def last_day(self) -> date | None:
+        """The first day it no longer applies."""
+        return day_of(self.until) if self.until else None
+
+    def applies_on(self, day: date) -> bool:
+        end = self.last_day
+        return self.first_day <= day and (end is None or day < end)
+
+
 @dataclass
 class SupplyData:
     items: dict[str, Item] = field(default_factory=dict)
@@ -181,6 +233,8 @@ class SupplyData:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     covers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    acts: dict[str, list[Act]] = field(default_factory=lambda: defaultdict(list))
+    """Each control's acts (suspensions, extensions, licences ...), as recorded."""
     stock: list[StockCover] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

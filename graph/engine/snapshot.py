@@ -19,11 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.engine import concentration as _concentration
+from graph.engine import controls as _controls
 from graph.engine import dependents as _dependents
 from graph.engine import exposure as _exposure
 from graph.engine import scenario as _scenario
 from graph.engine.answers import (
     Concentration,
+    ControlStatus,
     Dependent,
     Exposure,
     Named,
@@ -194,3 +196,6 @@ class Snapshot:
             duration_weeks=duration_weeks,
             as_of=as_of,
         )
+
+    def controls(self, *, as_of: date) -> list[ControlStatus]:
+        return _controls.control_statuses(self, as_of)
