@@ -118,9 +118,20 @@ def load(
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address (default 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=0, max=65535, help="Port (default 8000); 0: the OS picks a free one."),
+    ] = None,
+    port_file: Annotated[
+        Path | None,
+        typer.Option(help="Once listening, write the port here (what --port 0 was given)."),
+    ] = None,
 ) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql), /healthz and /readyz."""
+    """Serve the GraphQL API (GraphiQL at /graphql), /healthz and /readyz.
+
+    The socket is bound here and handed to uvicorn, so the port in --port-file is the one
+    being served: nothing is released and re-bound in between.
+    """
     import uvicorn
 
     from api.app import create_app
@@ -128,12 +139,20 @@ def serve(
     settings = _settings()
     with _store(settings):
         pass  # fail here, plainly, rather than inside the server's start-up
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings),
         host=host or settings.host,
-        port=port or settings.port,
+        port=settings.port if port is None else port,
         log_level="info",
     )
+    sock = config.bind_socket()
+    bound = int(sock.getsockname()[1])
+    if port_file is not None:
+        partial = port_file.with_name(port_file.name + ".partial")
+        partial.write_text(f"{bound}\n", encoding="utf-8")
+        partial.replace(port_file)  # readers never see a half-written file
+    err.print(f"serving on http://{config.host}:{bound}", highlight=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @app.command()

@@ -1,14 +1,9 @@
-"""The path-enumeration Cypher baseline, kept only to measure the engine against it.
+"""The path-enumeration baseline, measured: run it under a cap and check it against the
+engine.
 
-It answers the engine's "how much of each product depends on each country, per stage"
-question by enumerating every bill-of-materials path from every product to every item the
-country produces and summing the products of the shares along each path. That is the
-wrong algorithm: the number of paths grows with the product of the fan-outs of every tier
-(tens of millions at 1M edges), while the engine's propagation (graph/engine/propagation.py) is
-linear in edges and answers every country at once. Do not use it for anything but this
-comparison.
-
-What it computes, exactly: for product p, stage s and country c,
+The statements and the connection that runs them are graph/stores/path_baseline.py (the
+wrong algorithm, kept only for this comparison; its docstring says why). What it computes,
+exactly: for product p, stage s and country c,
 
     sum over paths p -[:CONTAINS|MADE_FROM*1..8]-> x, x.stage = s, (c)-[pr:PRODUCES]->(x)
         of  prod(r.share for r in the path) * pr.share
@@ -30,67 +25,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import ladybug
 import numpy as np
-from neo4j import READ_ACCESS, GraphDatabase, Query
 from neo4j.exceptions import Neo4jError
 
 from graph.engine.network import Position
 from graph.engine.propagation import STAGES
 from graph.engine.snapshot import Snapshot
 from graph.model import RelType, Stage
+from graph.stores import path_baseline
+from graph.stores.path_baseline import Rows
 from loaders.validate import Batch
-
-BASELINE_CYPHER = """
-MATCH path = (p:Product)-[:CONTAINS|MADE_FROM*1..8]->(x)
-MATCH (c:Country)-[pr:PRODUCES]->(x)
-RETURN p.id AS product, c.id AS country, x.stage AS stage,
-       sum(reduce(w = 1.0, r IN relationships(path) | w * r.share) * pr.share) AS share,
-       count(*) AS paths
-"""
-"""WRONG ALGORITHM, kept only for comparison: enumerates every BOM path (Neo4j 5 Cypher)."""
-
-_LADYBUG_ONE_LABEL = """
-MATCH (p:Product)-[rs:CONTAINS|MADE_FROM*1..8]->(x:{label})
-MATCH (c:Country)-[pr:PRODUCES]->(x)
-RETURN p.id AS product, c.id AS country, x.stage AS stage,
-       sum(list_reduce(properties(rels(rs), 'share'), (a, b) -> a * b) * pr.share) AS share,
-       count(*) AS paths
-"""
-
-BASELINE_LADYBUG = "\nUNION ALL\n".join(
-    _LADYBUG_ONE_LABEL.strip().format(label=label)
-    for label in ("Material", "MagnetType", "Component")
-)
-"""WRONG ALGORITHM, kept only for comparison: the same enumeration in Ladybug's dialect.
-Rewrites needed on Ladybug 0.22: no ``reduce`` (``list_reduce`` over
-``properties(rels(rs), 'share')``), and one query per label of the end node joined with
-UNION ALL (with an unlabelled end node, BASELINE_LADYBUG_UNLABELLED, it runs out of buffer
-pool at 100k edges where the labelled union answers in ~3 s).
-
-Memory: it needs a large buffer pool. With the store's default (LadybugStore.open,
-``buffer_pool_mb=1024``) it fails at 100k and at 1M edges after ~5 s with "Buffer manager
-exception: Unable to allocate memory! The buffer pool is full and no memory could be
-freed!". bench.run therefore runs it on a read-only handle opened with
-LADYBUG_BASELINE_POOL_MB (1M edges: ~41 s, peak RSS ~5 GB)."""
+from tests.support.neo4j_server import Neo4jServer
 
 LADYBUG_BASELINE_POOL_MB = 12_288
-
-BASELINE_LADYBUG_UNLABELLED = """
-MATCH (p:Product)-[rs:CONTAINS|MADE_FROM*1..8]->(x)
-MATCH (:Country {id: $country})-[pr:PRODUCES]->(x)
-RETURN p.id AS product, x.stage AS stage,
-       sum(list_reduce(properties(rels(rs), 'share'), (a, b) -> a * b) * pr.share) AS share,
-       count(*) AS paths
-"""
-"""WRONG ALGORITHM, and fails on Ladybug 0.22 from 100k edges (see BASELINE_LADYBUG): kept
-to reproduce that failure. Not run by bench.run."""
+"""The read-only handle's buffer pool (path_baseline.LadybugBaseline says why)."""
 
 CHECK_STAGES: tuple[Stage, ...] = (Stage.METAL, Stage.SEPARATION, Stage.MINING)
 TOLERANCE = 1e-9
-
-Rows = list[tuple[str, str, str, float, int]]
-"""(product, country, stage, share, paths): every country at once, the engine's question."""
 
 
 @dataclass
@@ -108,7 +59,7 @@ class BaselineRun:
     def summary(self) -> dict[str, Any]:
         return {
             "store": self.store,
-            "query": "BASELINE_CYPHER" if self.store == "neo4j" else "BASELINE_LADYBUG",
+            "query": f"{'neo4j' if self.store == 'neo4j' else 'ladybug'}_queries.PATH_BASELINE",
             "cap_s": self.cap_s,
             "seconds": self.seconds,
             "capped": self.capped,
@@ -162,51 +113,29 @@ def _with_deadline(
     return run
 
 
-def run_neo4j(uri: str, user: str, password: str, cap_s: float) -> BaselineRun:
+def run_neo4j(server: Neo4jServer, cap_s: float) -> BaselineRun:
     run = BaselineRun("neo4j", cap_s)
-    driver = GraphDatabase.driver(uri, auth=(user, password))
 
     def work() -> Rows:
-        with driver.session(database="neo4j", default_access_mode=READ_ACCESS) as session:
-            result = session.run(Query(BASELINE_CYPHER, timeout=cap_s))
-            return [
-                (r["product"], r["country"], r["stage"], float(r["share"] or 0.0), int(r["paths"]))
-                for r in result
-            ]
+        return path_baseline.run_neo4j(
+            uri=server.uri, user=server.user, password=server.password, timeout_s=cap_s
+        )
 
     try:
         return _with_deadline(run, work, lambda: None)
     except Neo4jError as e:
         run.error = str(e)
         return run
-    finally:
-        driver.close()
 
 
-def run_ladybug(database: ladybug.Database, cap_s: float) -> BaselineRun:
-    run = BaselineRun("embedded", cap_s)
-    conn = ladybug.Connection(database)
-    conn.set_query_timeout(int(cap_s * 1000))
-
-    def work() -> Rows:
-        result = conn.execute(BASELINE_LADYBUG)
-        if isinstance(result, list):
-            raise RuntimeError("one statement expected")
-        rows: Rows = []
-        try:
-            while result.has_next():
-                product, country, stage, share, paths = result.get_next()
-                rows.append(
-                    (str(product), str(country), str(stage), float(share or 0.0), int(paths))
-                )
-        finally:
-            result.close()
-        return rows
-
+def run_ladybug(path: str, cap_s: float) -> BaselineRun:
+    """On a read-only handle of the store file at ``path`` (the store must be closed)."""
+    run = BaselineRun("embedded", cap_s, buffer_pool_mb=LADYBUG_BASELINE_POOL_MB)
+    reader = path_baseline.LadybugBaseline(path, buffer_pool_mb=LADYBUG_BASELINE_POOL_MB)
     try:
-        return _with_deadline(run, work, conn.interrupt)
+        return _with_deadline(run, lambda: reader.run(timeout_s=cap_s), reader.interrupt)
     finally:
-        conn.close()
+        reader.close()
 
 
 def compare(run: BaselineRun, snapshot: Snapshot, country: str) -> dict[str, Any]:

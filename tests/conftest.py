@@ -1,4 +1,6 @@
-"""Session fixtures: a real Neo4j server and the store parametrisation of the conformance suite.
+"""Every shared fixture: a real Neo4j server, the stores under test, and the HTTP API in
+process on each store. Test modules take fixtures from here and helpers from tests/support,
+never from each other.
 
 Neo4j: when NEO4J_URI is set, that server is used (with NEO4J_USER / NEO4J_PASSWORD);
 otherwise scripts/neo4j provisions a private test server (its own home and ports, so a
@@ -9,13 +11,15 @@ session started it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
 
 from graph.stores.base import Store
 from tests.support import neo4j_server as provisioning
+from tests.support.asgi import Client, ServeFolder, fresh_settings, in_process, load_into
 from tests.support.neo4j_server import Neo4jServer
 from tests.support.stores import DATASET, REPO, STORE_KINDS, make_store
 
@@ -63,7 +67,38 @@ def loaded_store(
         s.close()
 
 
-STORE_FIXTURES = ("store", "loaded_store", "env", "api")
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    """The in-process API tests run on asyncio, one event loop for the session, so a
+    module-scoped app (its lifespan) outlives each test."""
+    return "asyncio"
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+async def api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Client]:
+    """The app in process, lifespan running, serving the bundled dataset; one per module."""
+    settings = fresh_settings(request, request.param, tmp_path_factory.mktemp("api"))
+    load_into(settings, DATASET)
+    async with in_process(settings) as client:
+        yield client
+
+
+@pytest.fixture(params=STORE_KINDS)
+def api_on(request: pytest.FixtureRequest, tmp_path: Path) -> ServeFolder:
+    """Load a dataset folder into a fresh store of each kind and serve it in process:
+    ``async with api_on(folder) as client: ...``."""
+    settings = fresh_settings(request, request.param, tmp_path)
+
+    def serve(folder: Path) -> AbstractAsyncContextManager[Client]:
+        load_into(settings, folder)
+        return in_process(settings)
+
+    return serve
+
+
+STORE_FIXTURES = ("store", "loaded_store", "env", "api", "api_on", "recorded")
 """Fixtures parametrised over STORE_KINDS; their parameter says which store a test ran on."""
 _STORE_OF: dict[str, str] = {}
 

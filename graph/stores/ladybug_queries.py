@@ -196,3 +196,35 @@ def clear_statements() -> list[str]:
 BEGIN = "BEGIN TRANSACTION"
 COMMIT = "COMMIT"
 ROLLBACK = "ROLLBACK"
+
+
+def _path_baseline(end: str) -> str:
+    return (
+        f"MATCH (p:Product)-[rs:CONTAINS|MADE_FROM*1..8]->(x{end})\n"
+        "MATCH (c:Country)-[pr:PRODUCES]->(x)\n"
+        "RETURN p.id AS product, c.id AS country, x.stage AS stage,\n"
+        "       sum(list_reduce(properties(rels(rs), 'share'), (a, b) -> a * b) * pr.share)"
+        " AS share,\n"
+        "       count(*) AS paths"
+    )
+
+
+PATH_BASELINE = "\nUNION ALL\n".join(
+    _path_baseline(f":{label}") for label in ("Material", "MagnetType", "Component")
+)
+"""WRONG ALGORITHM, kept only as the benchmark's baseline (graph/stores/path_baseline.py):
+neo4j_queries.PATH_BASELINE in Ladybug 0.22's dialect. It has no ``reduce``
+(``list_reduce`` over ``properties(rels(rs), 'share')`` instead), and needs one query per
+end label joined by UNION ALL: with an unlabelled end node (PATH_BASELINE_UNLABELLED) it
+runs out of buffer pool at 100k edges, where the labelled union answers in ~3 s."""
+
+PATH_BASELINE_UNLABELLED = (
+    "MATCH (p:Product)-[rs:CONTAINS|MADE_FROM*1..8]->(x)\n"
+    "MATCH (:Country {id: $country})-[pr:PRODUCES]->(x)\n"
+    "RETURN p.id AS product, x.stage AS stage,\n"
+    "       sum(list_reduce(properties(rels(rs), 'share'), (a, b) -> a * b) * pr.share)"
+    " AS share,\n"
+    "       count(*) AS paths"
+)
+"""WRONG ALGORITHM, and fails on Ladybug 0.22 from 100k edges (see PATH_BASELINE): kept to
+reproduce that failure. Not run by the benchmark."""

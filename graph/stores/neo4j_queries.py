@@ -127,3 +127,14 @@ CLEAR_RELATIONSHIPS = "MATCH ()-[r]->() WITH r LIMIT $limit DELETE r RETURN coun
 deleted with DETACH would overflow a transaction's memory."""
 
 CLEAR_NODES = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+
+PATH_BASELINE = """
+MATCH path = (p:Product)-[:CONTAINS|MADE_FROM*1..8]->(x)
+MATCH (c:Country)-[pr:PRODUCES]->(x)
+RETURN p.id AS product, c.id AS country, x.stage AS stage,
+       sum(reduce(w = 1.0, r IN relationships(path) | w * r.share) * pr.share) AS share,
+       count(*) AS paths
+""".strip()
+"""WRONG ALGORITHM, kept only as the benchmark's baseline (graph/stores/path_baseline.py):
+every product's exposure to every country per stage by enumerating every BOM path. Never
+run by the API."""

@@ -130,3 +130,9 @@ def test_a_missing_query_file_exits_2(tmp_path: Path) -> None:
         env={"SUPPLYGRAPH_STORE": str(tmp_path / "graph"), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2 and "nope.graphql" in result.stderr
+
+
+def test_serve_refuses_a_port_out_of_range(tmp_path: Path) -> None:
+    env = {"SUPPLYGRAPH_STORE": str(tmp_path / "graph"), "PATH": "/usr/bin:/bin"}
+    result = cli("serve", "--port", "70000", env=env)
+    assert result.returncode == 2 and "--port" in result.stderr and "65535" in result.stderr

@@ -5,25 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
+import pytest
 
 from tests.support import casebook
-from tests.support.served import cli, serving, store_env
+from tests.support.asgi import ServeFolder
+
+pytestmark = pytest.mark.anyio
 
 
-def test_a_cycle_is_reported_over_http(tmp_path: Path) -> None:
-    env = store_env(None, "embedded", tmp_path)
-    assert (
-        cli("load", str(casebook.cycle().write(tmp_path / "case")), "-q", env=env).returncode == 0
-    )
-    with serving(env) as base:
-        body = httpx.post(
-            f"{base}/graphql",
+async def test_a_cycle_is_reported_over_http(api_on: ServeFolder, tmp_path: Path) -> None:
+    async with api_on(casebook.cycle().write(tmp_path / "case")) as client:
+        response = await client.post(
+            "/graphql",
             json={"query": '{ dependents(country: "CN") { share } products { totalCount } }'},
-        ).json()
+        )
+        body = response.json()
         [error] = body["errors"]
         assert error["extensions"]["code"] == "SUPPLY_CYCLE"
         assert "a -> b" in error["message"]
         assert "Traceback" not in str(body)
-        listed = httpx.post(f"{base}/graphql", json={"query": "{ products { totalCount } }"})
+        listed = await client.post("/graphql", json={"query": "{ products { totalCount } }"})
         assert listed.json()["data"]["products"]["totalCount"] == 1

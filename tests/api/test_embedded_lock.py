@@ -15,7 +15,7 @@ from tests.support.stores import DATASET
 def test_a_load_while_serving_is_refused_with_advice(tmp_path: Path) -> None:
     env = store_env(None, "embedded", tmp_path)
     assert cli("load", str(DATASET), "-q", env=env).returncode == 0
-    with serving(env) as base:
+    with serving(env, tmp_path) as base:
         again = cli("load", str(DATASET), "-q", env=env)
         assert again.returncode == 3
         assert "in use by another process" in again.stderr

@@ -1,51 +1,31 @@
-"""The GraphQL API over real HTTP: a `supplygraph serve` process on each store."""
+"""The GraphQL API over HTTP, in process on each store (the ``api`` fixture: the real app
+with its lifespan, serving the bundled dataset). tests/api/test_served.py is the one test
+of a real server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import httpx
 import pytest
 
-from tests.support.served import cli, serving, store_env
-from tests.support.stores import DATASET, STORE_KINDS
+from tests.support.asgi import Client, gql
+
+pytestmark = pytest.mark.anyio
 
 SEED_PRODUCTS = {"suzuki-swift", "maruti-suzuki-cars", "india-indigenous-mri"}
 
 
-@pytest.fixture(scope="module", params=STORE_KINDS)
-def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = store_env(request, request.param, tmp_path_factory.mktemp("api"))
-    loaded = cli("load", str(DATASET), "--quiet", env=env)
-    assert loaded.returncode == 0, loaded.stderr
-    with serving(env) as base:
-        yield base
-
-
-def gql(base: str, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(
-        f"{base}/graphql", json={"query": query, "variables": variables}, timeout=30
-    )
-    assert response.status_code == 200, response.text
-    assert "Traceback" not in response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def test_health_and_readiness(api: str) -> None:
-    assert httpx.get(f"{api}/healthz").json() == {"status": "ok"}
-    ready = httpx.get(f"{api}/readyz").json()
+async def test_health_and_readiness(api: Client) -> None:
+    assert (await api.get("/healthz")).json() == {"status": "ok"}
+    ready = (await api.get("/readyz")).json()
     assert ready["status"] == "ready" and ready["graph_version"] == 1
 
 
-def test_graphiql_is_served(api: str) -> None:
-    page = httpx.get(f"{api}/graphql", headers={"Accept": "text/html"})
+async def test_graphiql_is_served(api: Client) -> None:
+    page = await api.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
-def test_dependents_on_chinese_sintered_ndfeb_lists_the_seed_products(api: str) -> None:
-    body = gql(
+async def test_dependents_on_chinese_sintered_ndfeb_lists_the_seed_products(api: Client) -> None:
+    body = await gql(
         api,
         """query($c: String!, $i: ID) { dependents(country: $c, item: $i) {
              product { id name } share stage oems { id } endUses { id } } }""",
@@ -62,8 +42,8 @@ def test_dependents_on_chinese_sintered_ndfeb_lists_the_seed_products(api: str) 
     assert swift["endUses"] == [{"id": "automotive"}]
 
 
-def test_exposure_has_stages_paths_and_sources(api: str) -> None:
-    body = gql(
+async def test_exposure_has_stages_paths_and_sources(api: Client) -> None:
+    body = await gql(
         api,
         """{ exposure(product: "india-indigenous-mri", country: "IN") {
              share stage graphVersion
@@ -79,13 +59,13 @@ def test_exposure_has_stages_paths_and_sources(api: str) -> None:
     assert "seed-bs-rediff-2025-06" in {s["id"] for s in answer["sources"]}
 
 
-def test_pagination_walks_all_products(api: str) -> None:
+async def test_pagination_walks_all_products(api: Client) -> None:
     query = """query($after: String) { products(first: 3, after: $after) {
                  totalCount pageInfo { hasNextPage endCursor } nodes { id } } }"""
     seen: list[str] = []
     after = None
     while True:
-        page = gql(api, query, after=after)["data"]["products"]
+        page = (await gql(api, query, after=after))["data"]["products"]
         seen += [n["id"] for n in page["nodes"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -93,8 +73,8 @@ def test_pagination_walks_all_products(api: str) -> None:
     assert seen == sorted(seen) and len(seen) == page["totalCount"] == len(set(seen))
 
 
-def test_lookups_and_relations(api: str) -> None:
-    body = gql(
+async def test_lookups_and_relations(api: Client) -> None:
+    body = await gql(
         api,
         """{ company(id: "jl-mag") { name country cited { id } }
                         product(id: "suzuki-swift") { oems { id } endUses { id } }
@@ -118,32 +98,34 @@ def test_lookups_and_relations(api: str) -> None:
         ("{ noSuchField }", "GRAPHQL_VALIDATION"),
     ],
 )
-def test_errors_are_typed_and_leak_nothing(api: str, query: str, code: str) -> None:
-    body = gql(api, query)
+async def test_errors_are_typed_and_leak_nothing(api: Client, query: str, code: str) -> None:
+    body = await gql(api, query)
     assert [e["extensions"]["code"] for e in body["errors"]] == [code]
     assert 'File "' not in str(body)
 
 
-def test_scenario_over_http_honours_the_suspension(api: str) -> None:
+async def test_scenario_over_http_honours_the_suspension(api: Client) -> None:
     query = """query($c: ID!, $asOf: Date!) { scenario(control: $c, approvalRate: 0.25,
                  durationWeeks: 8, asOf: $asOf) {
                  inForce status covered { id } products { product { id } shortfall
                  coverWeeks weeksToStockout runsOutWithinDuration } endUses { entity { id }
                  shortfall products } volumes { item { id } shortfallTonnes } sources { id } } }"""
-    answer = gql(api, query, c="cn-mofcom-18-2025", asOf="2025-06-15")["data"]["scenario"]
+    answer = (await gql(api, query, c="cn-mofcom-18-2025", asOf="2025-06-15"))["data"]["scenario"]
     assert answer["inForce"] and "ndfeb-sintered-dytb" in {c["id"] for c in answer["covered"]}
     maruti = next(p for p in answer["products"] if p["product"]["id"] == "maruti-suzuki-cars")
     assert maruti["coverWeeks"] == [6.0, 8.0]
     assert maruti["weeksToStockout"][0] == pytest.approx(6 / maruti["shortfall"])
     assert "automotive" in {g["entity"]["id"] for g in answer["endUses"]}
     assert "mofcom-gac-2025-18" in {s["id"] for s in answer["sources"]}
-    suspended = gql(api, query, c="cn-mofcom-2025-oct", asOf="2026-01-01")["data"]["scenario"]
+    suspended = (await gql(api, query, c="cn-mofcom-2025-oct", asOf="2026-01-01"))["data"][
+        "scenario"
+    ]
     assert not suspended["inForce"] and suspended["products"] == []
     assert suspended["status"] == "suspended until 2026-11-10"
 
 
-def test_concentration_and_oem_rankings_over_http(api: str) -> None:
-    body = gql(
+async def test_concentration_and_oem_rankings_over_http(api: Client) -> None:
+    body = await gql(
         api,
         """{ concentration(stage: MINING) { item { id } year hhi top1 top3 flagged
                shares { country share } source { id } }
@@ -160,9 +142,9 @@ def test_concentration_and_oem_rankings_over_http(api: str) -> None:
     assert suzuki["products"] == [{"id": "suzuki-swift"}]
 
 
-def test_dependents_limit(api: str) -> None:
+async def test_dependents_limit(api: Client) -> None:
     query = 'query($n: Int) { dependents(country: "CN", limit: $n) { product { id } share } }'
-    everything = gql(api, query, n=None)["data"]["dependents"]
-    top = gql(api, query, n=2)["data"]["dependents"]
+    everything = (await gql(api, query, n=None))["data"]["dependents"]
+    top = (await gql(api, query, n=2))["data"]["dependents"]
     assert top == everything[:2] and len(everything) > 2
-    assert gql(api, query, n=0)["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert (await gql(api, query, n=0))["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

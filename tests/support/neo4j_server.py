@@ -1,4 +1,5 @@
-"""A real Neo4j server for tests and benchmarks: the one place that provisions it.
+"""A real Neo4j server for tests and benchmarks (bench/ uses it too): the one place that
+provisions it.
 
 When NEO4J_URI is set, that server is used (with NEO4J_USER / NEO4J_PASSWORD). Otherwise
 scripts/neo4j provisions a private server under a home of the caller's (so a developer's
@@ -13,6 +14,8 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from neo4j import GraphDatabase
 
 from graph.stores.neo4j_store import Neo4jStore
 
@@ -32,6 +35,8 @@ class Neo4jServer:
     http_port: int | None = None
     started: bool = False
     script_env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    home: Path | None = None
+    """The private server's home; None for a server named by NEO4J_URI."""
 
     def env(self) -> dict[str, str]:
         """The variables that point supplygraph at this server."""
@@ -43,6 +48,18 @@ class Neo4jServer:
 
     def open(self) -> Neo4jStore:
         return Neo4jStore.connect(self.uri, user=self.user, password=self.password)
+
+    def version(self) -> str:
+        """What the server says it is (e.g. ``Neo4j/5.26.0``), from the Bolt handshake."""
+        with GraphDatabase.driver(self.uri, auth=(self.user, self.password)) as driver:
+            return str(driver.get_server_info().agent)
+
+    def pid(self) -> int | None:
+        """The private server's process id, from scripts/neo4j's pid file."""
+        pid_file = self.home / "run" / "neo4j.pid" if self.home else None
+        if pid_file is None or not pid_file.exists():
+            return None
+        return int(pid_file.read_text().strip())
 
 
 def start(
@@ -76,6 +93,7 @@ def start(
         http_port,
         started=not running,
         script_env=env,
+        home=home,
     )
 
 

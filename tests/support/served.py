@@ -1,9 +1,12 @@
-"""Run the real CLI and a real server as subprocesses against a store under test."""
+"""Run the real CLI and a real server as subprocesses against a store under test.
+
+Only what needs a real process uses these: the CLI tests, one real-server smoke test and the
+embedded-store lock test. The HTTP API is otherwise tested in process (tests/support/asgi.py).
+"""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -38,34 +41,34 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=300)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
-def serving(env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
+def serving(env: dict[str, str], tmp: Path) -> Iterator[str]:
+    """A real `supplygraph serve` on a port the OS chose (``--port 0``); the server writes the
+    port it bound to ``--port-file``, so no port is ever guessed or bound and released."""
+    port_file = tmp / "serve.port"
+    port_file.unlink(missing_ok=True)
     process = subprocess.Popen(
-        [str(BIN), "serve", "--port", str(port)],
+        [str(BIN), "serve", "--port", "0", "--port-file", str(port_file)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
+        base = None
         while True:
             if process.poll() is not None:
                 output = process.stdout.read() if process.stdout else ""
                 pytest.fail(f"server exited with {process.returncode}:\n{output}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
+            if base is None and port_file.exists():
+                base = f"http://127.0.0.1:{int(port_file.read_text())}"
+            if base is not None:
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
             if time.monotonic() > deadline:
                 pytest.fail("server did not become ready in 60 s")
             time.sleep(0.2)
