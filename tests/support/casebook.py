@@ -441,9 +441,15 @@ def an_element_filter_follows_the_materials_that_hold_it(solve: Solve) -> None:
 
 
 def a_cycle_is_refused_with_the_nodes_involved(solve: Solve) -> None:
+    """Questions that propagate are refused; concentration needs only market shares."""
+    snapshot = solve(cycle())
     with pytest.raises(CycleError) as caught:
-        solve(cycle())
+        snapshot.exposure("p", "CN")
     assert caught.value.cycles == [["a", "b"]]
+    with pytest.raises(CycleError):
+        snapshot.dependents("CN")
+    [a] = snapshot.concentration(item="a")
+    assert (a.top1, a.hhi, a.flagged) == (1.0, pytest.approx(10000.0), True)
 
 
 def unknown_ids_are_not_found(solve: Solve) -> None:
