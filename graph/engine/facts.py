@@ -32,6 +32,7 @@ ANALYSIS_LABELS = (
     Label.COUNTRY,
     Label.SOURCE,
     Label.EXPORT_CONTROL,
+    Label.CONTROL_ACT,
 )
 ANALYSIS_RELATIONSHIPS = (
     RelType.CONTAINS,
@@ -243,6 +244,7 @@ class SupplyData:
 def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData:
     data = SupplyData()
     facilities: dict[str, NodeRef] = {}
+    acts: list[NodeRef] = []
     for node in nodes:
         data.labels[node.id] = node.label
         data.names[node.id] = str(node.properties.get("name") or node.properties.get("title") or "")
@@ -268,7 +270,25 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
             data.sources[node.id] = dict(node.properties)
         elif node.label is Label.EXPORT_CONTROL:
             data.controls[node.id] = dict(node.properties)
+        elif node.label is Label.CONTROL_ACT:
+            acts.append(node)
 
+    for node in acts:
+        props = node.properties
+        data.acts[str(props["control"])].append(
+            Act(
+                id=node.id,
+                kind=ActKind(str(props["kind"])),
+                issued=str(props["issued"]),
+                start=props.get("start"),
+                until=props.get("until"),
+                exporter=props.get("exporter"),
+                name=props.get("name"),
+                source=props.get("source"),
+            )
+        )
+    for found in data.acts.values():
+        found.sort(key=lambda a: (a.first_day, a.issued, a.id))
     by_type: dict[RelType, list[RelRef]] = defaultdict(list)
     for rel in rels:
         by_type[rel.type].append(rel)

@@ -1,9 +1,9 @@
 """One solved snapshot of the graph: the core every question shares.
 
 ``Snapshot`` is built once per graph version (see graph.snapshots). It holds the supply
-facts, the network and its propagation (solved on first use), and the naming, source and subject look-ups. Each
-question lives in its own module and takes the snapshot: graph.engine.exposure,
-graph.engine.dependents, graph.engine.concentration, graph.engine.scenario (and
+facts, the network and its propagation (solved on first use), and the naming, source and
+subject look-ups. Each question lives in its own module and takes the snapshot:
+graph.engine.exposure, .dependents, .concentration, .controls, .scenario (and
 graph.engine.audit, which asks the others). The methods below delegate to them so callers
 ask ``snapshot.exposure(...)``.
 

@@ -338,6 +338,55 @@ def export_control() -> DatasetWriter:
     return d
 
 
+def control_acts() -> DatasetWriter:
+    """export_control, plus: M gets half its dy-oxide from company S (HQ CN), and control
+    W (CN, Dy, effective 2025-04-04) with its acts: amended 2025-09-01; a general licence
+    to S from 2025-12-02 until 2026-12-02; suspended from 2026-01-10 until 2026-11-10
+    (issued 2026-01-05); the suspension extended on 2026-10-01 until 2027-11-10; lifted
+    2028-01-01.
+
+    Controlled fraction of P: .2 * (.5 * 1 (S, in CN) + .5 * .9 (market)) = .19; with S
+    licensed, .2 * .5 * .9 = .09.
+    2025-06-01 in force, no act. 2025-12-15 in force as amended (a1), S licensed: .09.
+    2026-02-01 suspended until 2026-11-10 (s1, as known then); binds again 2027-11-10 (the
+    extension, issued later, counts for the day it binds again). 2026-10-15 suspended
+    until 2027-11-10 (e1). 2027-12-01 in force again since 2027-11-10, licence over: .19.
+    2028-02-01 lifted (l1): never again.
+    """
+    d = export_control()
+    d.add("companies.csv", id="s", name="S", country="CN", roles="separator")
+    d.add("sourcing.csv", consumer="m", item="dy-oxide", supplier="s", share=0.5)
+    d.add(
+        "export_controls.csv",
+        id="w",
+        name="W",
+        issuer="CN",
+        announced="2025-04-04",
+        effective="2025-04-04",
+        status="in_force",
+    )
+    d.add("control_items.csv", control="w", item="Dy")
+    for act_id, kind, issued, start, until, exporter in (
+        ("a1", "amend", "2025-09-01", "", "", ""),
+        ("gl", "general_licence", "2025-12-02", "2025-12-02", "2026-12-02", "s"),
+        ("s1", "suspend", "2026-01-05", "2026-01-10", "2026-11-10", ""),
+        ("e1", "extend", "2026-10-01", "", "2027-11-10", ""),
+        ("l1", "lift", "2028-01-01", "", "", ""),
+    ):
+        d.add(
+            "control_acts.csv",
+            id=act_id,
+            name=act_id.upper(),
+            control="w",
+            kind=kind,
+            issued=issued,
+            start=start,
+            until=until,
+            exporter=exporter,
+        )
+    return d
+
+
 def concentration() -> DatasetWriter:
     """Item M: 2024 set CN .9 JP .1 (HHI 8,200, flagged); 2023 set CN .6 JP .3 US .1
     (HHI 4,600, top3 1.0, not flagged at .65); ZZ .05 in 2022 is left out of the shares."""
@@ -544,6 +593,43 @@ def custom_controls_and_bad_arguments(solve: Solve) -> None:
         snapshot.scenario(today=TODAY, control="nope")
 
 
+def status_follows_the_acts_in_force_on_the_day(solve: Solve) -> None:
+    snapshot = solve(control_acts())
+
+    def on(day: date) -> Any:
+        return snapshot.scenario(today=TODAY, control="w", as_of=day)
+
+    first = on(date(2025, 6, 1))
+    assert (first.in_force, first.act, first.licensed) == (True, None, ())
+    assert first.products[0].controlled == pytest.approx(0.19, abs=EXACT)
+    licensed = on(date(2025, 12, 15))
+    assert licensed.act is not None and licensed.act.id == "a1"
+    assert [x.id for x in licensed.licensed] == ["s"]
+    assert licensed.products[0].controlled == pytest.approx(0.09, abs=EXACT)
+    suspended = on(date(2026, 2, 1))
+    assert (suspended.in_force, suspended.status) == (False, "suspended until 2026-11-10")
+    assert suspended.act is not None and suspended.act.id == "s1"
+    assert suspended.counted_from == "2027-11-10" and suspended.products == ()
+    extended = on(date(2026, 10, 15))
+    assert extended.status == "suspended until 2027-11-10"
+    assert extended.act is not None and extended.act.id == "e1"
+    again = on(date(2027, 12, 1))
+    assert again.in_force and again.counted_from == "2027-11-10" and again.licensed == ()
+    assert again.products[0].controlled == pytest.approx(0.19, abs=EXACT)
+    lifted = on(date(2028, 2, 1))
+    assert (lifted.in_force, lifted.status, lifted.counted_from) == (
+        False,
+        "lifted on 2028-01-01",
+        None,
+    )
+    [w] = [c for c in snapshot.controls(as_of=date(2025, 12, 15)) if c.control.id == "w"]
+    assert (w.state, w.in_force_from) == ("in_force", "2025-04-04")
+    assert [(x.id, x.exporter.id if x.exporter else None) for x in w.licences] == [("gl", "s")]
+    assert [a.id for a in w.acts] == ["a1", "gl", "s1", "e1", "l1"]
+    [y] = [c for c in snapshot.controls(as_of=date(2026, 1, 1)) if c.control.id == "y"]
+    assert (y.state, y.in_force_from) == ("suspended", "2026-11-10")
+
+
 def concentration_by_year_with_hhi_and_flag(solve: Solve) -> None:
     snapshot = solve(concentration())
     [latest] = snapshot.concentration(item="m")
@@ -574,6 +660,7 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     stock_runs_out_counted_from_the_day_the_control_binds_again,
     a_month_means_its_first_day,
     custom_controls_and_bad_arguments,
+    status_follows_the_acts_in_force_on_the_day,
     concentration_by_year_with_hhi_and_flag,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""
