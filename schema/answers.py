@@ -189,7 +189,7 @@ class Scenario:
 
 
 @strawberry.type(description="An act on an export control: suspension, extension, lift ...")
-class ControlAct:
+class Act:
     id: strawberry.ID
     name: str
     kind: str = strawberry.field(description="suspend, extend, amend, lift or general_licence.")
@@ -212,17 +212,15 @@ class ControlStatus:
         description="in_force, not_yet_in_force, suspended, expired or lifted."
     )
     status: str
-    act: ControlAct | None = strawberry.field(
+    act: Act | None = strawberry.field(
         description="The act that decides the state; null when the control's own dates do."
     )
-    licences: list[ControlAct] = strawberry.field(
-        description="General licences in force on the day."
-    )
+    licences: list[Act] = strawberry.field(description="General licences in force on the day.")
     in_force_from: str | None = strawberry.field(
         description="In force: the first day of this unbroken period (null: since its "
         "start). Otherwise: the day it binds again (null: never)."
     )
-    acts: list[ControlAct] = strawberry.field(description="Every recorded act, in order.")
+    acts: list[Act] = strawberry.field(description="Every recorded act, in order.")
 
 
 def ref(named: a.Named) -> Ref:
@@ -369,8 +367,8 @@ def _groups(groups: tuple[a.GroupImpact, ...]) -> list[GroupImpact]:
     ]
 
 
-def control_act(act: a.ActInfo) -> ControlAct:
-    return ControlAct(
+def control_act(act: a.ActInfo) -> Act:
+    return Act(
         id=strawberry.ID(act.id),
         name=act.name,
         kind=act.kind,
