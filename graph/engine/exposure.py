@@ -18,12 +18,19 @@ from graph.engine.answers import (
     StageShare,
 )
 from graph.engine.propagation import BASES, STAGES, top_routes
+from graph.errors import QueryError
 
 if TYPE_CHECKING:
     from graph.engine.snapshot import Snapshot
 
 
+MAX_PATHS = 50
+
+
 def exposure(snapshot: Snapshot, subject: str, country: str, *, paths: int = 5) -> Exposure:
+    """``paths`` heaviest routes (0 to 50; 0 gives none)."""
+    if not 0 <= paths <= MAX_PATHS:
+        raise QueryError(f"paths must be between 0 and {MAX_PATHS}, got {paths}")
     c = snapshot.country_column(country)
     rows, products = snapshot.subject_products(subject)
     prop = snapshot.propagation

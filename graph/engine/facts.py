@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 from typing import Any, NamedTuple
 
+from graph.errors import QueryError
 from graph.model import Label, RelType, Stage
 from graph.records import NodeRef, RelRef
 
@@ -29,6 +32,7 @@ ANALYSIS_LABELS = (
     Label.COUNTRY,
     Label.SOURCE,
     Label.EXPORT_CONTROL,
+    Label.CONTROL_ACT,
 )
 ANALYSIS_RELATIONSHIPS = (
     RelType.CONTAINS,
@@ -159,6 +163,55 @@ class Volume:
     fact: Fact
 
 
+def day_of(text: str) -> date:
+    """An ISO date, or a year or month meaning its first day (``2025-04`` is 1 April)."""
+    try:
+        if len(text) == 4:
+            return date(int(text), 1, 1)
+        if len(text) == 7:
+            return date(int(text[:4]), int(text[5:7]), 1)
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise QueryError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from e
+
+
+class ActKind(StrEnum):
+    SUSPEND = "suspend"
+    EXTEND = "extend"
+    AMEND = "amend"
+    LIFT = "lift"
+    GENERAL_LICENCE = "general_licence"
+
+
+@dataclass(frozen=True)
+class Act:
+    id: str
+    kind: ActKind
+    issued: str
+    """The day the act was published."""
+    start: str | None = None
+    """The day it takes effect (default: ``issued``)."""
+    until: str | None = None
+    """A suspension's or extension's end; a general licence's expiry."""
+    exporter: str | None = None
+    """General licences: the company granted it."""
+    name: str | None = None
+    source: str | None = None
+
+    @property
+    def first_day(self) -> date:
+        return day_of(self.start or self.issued)
+
+    @property
+    def last_day(self) -> date | None:
+        """The first day it no longer applies."""
+        return day_of(self.until) if self.until else None
+
+    def applies_on(self, day: date) -> bool:
+        end = self.last_day
+        return self.first_day <= day and (end is None or day < end)
+
+
 @dataclass
 class SupplyData:
     items: dict[str, Item] = field(default_factory=dict)
@@ -182,6 +235,8 @@ class SupplyData:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     covers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    acts: dict[str, list[Act]] = field(default_factory=lambda: defaultdict(list))
+    """Each control's acts (suspensions, extensions, licences ...), as recorded."""
     stock: list[StockCover] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -190,6 +245,7 @@ class SupplyData:
 def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData:
     data = SupplyData()
     facilities: dict[str, NodeRef] = {}
+    acts: list[NodeRef] = []
     for node in nodes:
         data.labels[node.id] = node.label
         data.names[node.id] = str(node.properties.get("name") or node.properties.get("title") or "")
@@ -215,7 +271,25 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
             data.sources[node.id] = dict(node.properties)
         elif node.label is Label.EXPORT_CONTROL:
             data.controls[node.id] = dict(node.properties)
+        elif node.label is Label.CONTROL_ACT:
+            acts.append(node)
 
+    for node in acts:
+        props = node.properties
+        data.acts[str(props["control"])].append(
+            Act(
+                id=node.id,
+                kind=ActKind(str(props["kind"])),
+                issued=str(props["issued"]),
+                start=props.get("start"),
+                until=props.get("until"),
+                exporter=props.get("exporter"),
+                name=props.get("name"),
+                source=props.get("source"),
+            )
+        )
+    for found in data.acts.values():
+        found.sort(key=lambda a: (a.first_day, a.issued, a.id))
     by_type: dict[RelType, list[RelRef]] = defaultdict(list)
     for rel in rels:
         by_type[rel.type].append(rel)

@@ -207,6 +207,8 @@ def top_routes(
     once no open prefix can beat the ``limit``-th route found. With ``through``, only routes
     that pass a position in that set count.
     """
+    if limit < 1:
+        return []
     found: list[tuple[float, int, Route]] = []
     counter = 0
     heap: list[tuple[float, int, tuple[int, ...], bool]] = [
@@ -252,14 +254,49 @@ def reachable(net: Network, start: int) -> list[int]:
 
 
 def through_exposure(prop: Propagation, targets: frozenset[int]) -> Array:
-    """Exposure that passes through ``targets`` (first hit): ``F = T + W' F`` where the
-    target rows keep their full exposure and lose their outgoing edges."""
+    """Exposure that passes through ``targets`` (first hit), by basis: ``F = T + W' F``
+    where the target rows keep their full exposure and lose their outgoing edges."""
     n = prop.exposure.shape[0]
+    mask = _mask(n, targets)
+    origin = np.where(mask[:, None], prop.exposure.reshape(n, -1), 0.0)
+    return solve(_cut(prop, mask), origin, prop.levels).reshape(prop.exposure.shape)
+
+
+def element_exposure(
+    net: Network, prop: Propagation, targets: frozenset[int], holders: frozenset[int]
+) -> Array:
+    """Exposure carried by an element, by basis: what passes through ``targets`` (the
+    positions of the materials that hold it, first hit, as in ``through_exposure``), plus,
+    for each of ``holders`` (a position whose item holds the element but is not such a
+    material: a magnet), its own step weighted by ``r``, the fraction of its content that
+    flows into the targets (``r = t + W' r``): the element's share of it, as the bill of
+    materials states it. A holder with no path to a target counts for nothing."""
+    n = prop.exposure.shape[0]
+    n_stages, n_countries = len(STAGES), len(prop.countries)
+    mask = _mask(n, targets)
+    cut = _cut(prop, mask)
+    share = solve(cut, mask.astype(np.float64)[:, None], prop.levels)[:, 0]
+    origin = np.where(mask[:, None], prop.exposure.reshape(n, -1), 0.0)
+    for v in holders:
+        stage = net.stages[v]
+        if mask[v] or stage is None or share[v] <= 0.0:
+            continue
+        for own in net.origins[v]:
+            c = prop.country_index(own.country)
+            if c is not None:
+                b = BASES.index(own.basis)
+                origin[v, (b * n_stages + stage.order) * n_countries + c] += share[v] * own.share
+    return solve(cut, origin, prop.levels).reshape(prop.exposure.shape)
+
+
+def _mask(n: int, targets: frozenset[int]) -> npt.NDArray[np.bool_]:
     mask = np.zeros(n, dtype=bool)
     if targets:
         mask[list(targets)] = True
-    total = prop.exposure.sum(axis=1).reshape(n, -1)
-    origin = np.where(mask[:, None], total, 0.0)
+    return mask
+
+
+def _cut(prop: Propagation, mask: npt.NDArray[np.bool_]) -> sp.csr_array:
+    """The weights with the outgoing edges of the masked rows removed."""
     keep = sp.diags_array((~mask).astype(np.float64))
-    cut = sp.csr_array(keep @ prop.weights)
-    return solve(cut, origin, prop.levels).reshape(n, len(STAGES), len(prop.countries))
+    return sp.csr_array(keep @ prop.weights)

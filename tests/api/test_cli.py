@@ -113,7 +113,7 @@ def test_question_commands_answer_as_json(env: dict[str, str]) -> None:
             env=env,
         ).stdout
     )
-    assert stall["in_force"] and stall["products"][0]["shortfall"] > 0.5
+    assert stall["inForce"] and stall["products"][0]["shortfall"] > 0.5  # the GraphQL shape
     bad = cli("exposure", "no-such-product", env=env)
     assert bad.returncode == 2 and "no-such-product" in bad.stderr
     assert (

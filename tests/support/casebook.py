@@ -186,8 +186,9 @@ def facility_sites() -> DatasetWriter:
 def item_filter() -> DatasetWriter:
     """P1 -> N (NdFeB, 1). P2 -> F (ferrite, 1). P3 -> N (.5), F (.5). N has Dy.
 
-    N: CN .9; F: CN .5. dependents(CN, N) = P1 .9, P3 .45; dependents(CN, Dy) the same;
-    dependents(CN) = P1 .9, P2 .5, P3 .45 + .25 = .7.
+    N: CN .9; F: CN .5. dependents(CN, N) = P1 .9, P3 .45; dependents(CN) = P1 .9,
+    P2 .5, P3 .45 + .25 = .7. dependents(CN, Dy) is empty: no material holds Dy, and N's
+    bill of materials does not say what share of it is Dy (see element_filter).
     """
     d = DatasetWriter().countries("CN")
     d.add("elements.csv", id="Dy", name="Dysprosium", atomic_number=66, category="heavy")
@@ -197,6 +198,41 @@ def item_filter() -> DatasetWriter:
     d.magnet("f", family="ferrite", rare_earth=False)
     d.bom("p1", "n", 1.0).bom("p2", "f", 1.0).bom("p3", "n", 0.5).bom("p3", "f", 0.5)
     d.market("n", CN=0.9).market("f", CN=0.5)
+    return d
+
+
+def element_filter() -> DatasetWriter:
+    """An element filter counts the flow through the materials that hold the element, and
+    a magnet only for the element's share of it.
+
+    P -> M (Dy magnet, 1); M -> nd-metal (.9), dy-metal (.1); dy-metal -> dy-oxide (1);
+    dy-oxide -> conc (concentrate, 1). Q -> N (a magnet holding Dy, no bill of materials).
+    Markets: M CN .94 JP .06; nd-metal CN .5 JP .5; dy-metal CN .9 VN .1; dy-oxide CN .9 MY .1;
+    conc CN .7 US .3; N CN .8.
+    Through Dy, P: magnet .1 * .94 = .094 (the Dy share of M made in CN); metal .1 * .9 =
+    .09; separation .1 * .9 = .09; mining .1 * .7 = .07. Highest: .094 at the magnet
+    stage (before: .94, the whole magnet). Q: nothing (N's Dy share is not known; before:
+    .8). Through JP: only M's magnet step, .1 * .06 = .006. Through M (an item, not an
+    element): P .94 (metal .9 * .5 + .1 * .9 = .54 is lower). Unfiltered: P .94, Q .8.
+    """
+    d = DatasetWriter().countries("CN", "JP", "MY", "US", "VN")
+    for element, number in (("Dy", 66), ("Nd", 60)):
+        d.add("elements.csv", id=element, name=element, atomic_number=number, category="heavy")
+    d.add("products.csv", id="p", name="P").add("products.csv", id="q", name="Q")
+    d.add("magnet_types.csv", id="m", name="M", family="ndfeb", rare_earth=True, elements="Dy;Nd")
+    d.add("magnet_types.csv", id="n", name="N", family="ndfeb", rare_earth=True, elements="Dy")
+    for mid, stage, form, element in (
+        ("nd-metal", "metal", "metal", "Nd"),
+        ("dy-metal", "metal", "metal", "Dy"),
+        ("dy-oxide", "separation", "oxide", "Dy"),
+        ("conc", "mining", "concentrate", "Dy;Nd"),
+    ):
+        d.add("materials.csv", id=mid, name=mid, stage=stage, form=form, elements=element)
+    d.bom("p", "m", 1.0).bom("q", "n", 1.0).bom("m", "nd-metal", 0.9).bom("m", "dy-metal", 0.1)
+    d.bom("dy-metal", "dy-oxide", 1.0).bom("dy-oxide", "conc", 1.0)
+    d.market("m", CN=0.94, JP=0.06).market("nd-metal", CN=0.5, JP=0.5)
+    d.market("dy-metal", CN=0.9, VN=0.1)
+    d.market("dy-oxide", CN=0.9, MY=0.1).market("conc", CN=0.7, US=0.3).market("n", CN=0.8)
     return d
 
 
@@ -218,7 +254,11 @@ def export_control() -> DatasetWriter:
     Controlled fraction A: dy-oxide .9; M = .2 * .9 = .18; P = .18. Approval .25:
     shortfall .135. IN holds 6-8 weeks of M for automotive: stock-out after 6/.135 = 44.44
     and 8/.135 = 59.26 weeks. IN imports 100 t of M: 100 * .18 * .75 = 13.5 t short.
-    Control Y covers Dy too but is suspended from 2025-11-10 until 2026-11-10.
+    Control Y covers Dy too but is suspended from 2025-11-10 until 2026-11-10: on
+    2026-11-10 it binds again, and stock (shortfall .18) runs out 6/.18 and 8/.18 weeks
+    (233 and 311 days) after that day, 2027-07-01 and 2027-09-17; counted from its
+    effective day 2025-10-09 (as before) it would be 2026-05-30, a year early.
+    Control Z covers Dy from "2025-04", a month only: in force from 2025-04-01.
     """
     d = DatasetWriter().countries("CN", "JP", "IN")
     d.add("elements.csv", id="Dy", name="Dysprosium", atomic_number=66, category="heavy")
@@ -265,8 +305,17 @@ def export_control() -> DatasetWriter:
         suspended_until="2026-11-10",
         status="suspended",
     )
-    d.add("control_items.csv", control="x", item="Dy")
-    d.add("control_items.csv", control="y", item="Dy")
+    d.add(
+        "export_controls.csv",
+        id="z",
+        name="Z",
+        issuer="CN",
+        announced="2025-04",
+        effective="2025-04",
+        status="in_force",
+    )
+    for control in ("x", "y", "z"):
+        d.add("control_items.csv", control=control, item="Dy")
     d.add(
         "inventory.csv",
         holder="IN",
@@ -286,6 +335,55 @@ def export_control() -> DatasetWriter:
         kind="import",
         scope="magnets",
     )
+    return d
+
+
+def control_acts() -> DatasetWriter:
+    """export_control, plus: M gets half its dy-oxide from company S (HQ CN), and control
+    W (CN, Dy, effective 2025-04-04) with its acts: amended 2025-09-01; a general licence
+    to S from 2025-12-02 until 2026-12-02; suspended from 2026-01-10 until 2026-11-10
+    (issued 2026-01-05); the suspension extended on 2026-10-01 until 2027-11-10; lifted
+    2028-01-01.
+
+    Controlled fraction of P: .2 * (.5 * 1 (S, in CN) + .5 * .9 (market)) = .19; with S
+    licensed, .2 * .5 * .9 = .09.
+    2025-06-01 in force, no act. 2025-12-15 in force as amended (a1), S licensed: .09.
+    2026-02-01 suspended until 2026-11-10 (s1, as known then); binds again 2027-11-10 (the
+    extension, issued later, counts for the day it binds again). 2026-10-15 suspended
+    until 2027-11-10 (e1). 2027-12-01 in force again since 2027-11-10, licence over: .19.
+    2028-02-01 lifted (l1): never again.
+    """
+    d = export_control()
+    d.add("companies.csv", id="s", name="S", country="CN", roles="separator")
+    d.add("sourcing.csv", consumer="m", item="dy-oxide", supplier="s", share=0.5)
+    d.add(
+        "export_controls.csv",
+        id="w",
+        name="W",
+        issuer="CN",
+        announced="2025-04-04",
+        effective="2025-04-04",
+        status="in_force",
+    )
+    d.add("control_items.csv", control="w", item="Dy")
+    for act_id, kind, issued, start, until, exporter in (
+        ("a1", "amend", "2025-09-01", "", "", ""),
+        ("gl", "general_licence", "2025-12-02", "2025-12-02", "2026-12-02", "s"),
+        ("s1", "suspend", "2026-01-05", "2026-01-10", "2026-11-10", ""),
+        ("e1", "extend", "2026-10-01", "", "2027-11-10", ""),
+        ("l1", "lift", "2028-01-01", "", "", ""),
+    ):
+        d.add(
+            "control_acts.csv",
+            id=act_id,
+            name=act_id.upper(),
+            control="w",
+            kind=kind,
+            issued=issued,
+            start=start,
+            until=until,
+            exporter=exporter,
+        )
     return d
 
 
@@ -368,22 +466,47 @@ def dependents_filtered_by_item_and_element(solve: Solve) -> None:
     snapshot = solve(item_filter())
     by_item = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN", "n")]
     assert by_item == [("p1", 0.9), ("p3", 0.45)]
-    by_element = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN", "Dy")]
-    assert by_element == by_item
+    assert snapshot.dependents("CN", "Dy") == []
     everything = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN")]
     assert everything == [("p1", 0.9), ("p3", 0.7), ("p2", 0.5)]
     uses = snapshot.dependents("CN", kind=SubjectKind.OEM)
     assert uses == []
 
 
+def an_element_filter_follows_the_materials_that_hold_it(solve: Solve) -> None:
+    snapshot = solve(element_filter())
+    [dy] = snapshot.dependents("CN", "Dy")
+    assert (dy.subject.id, dy.stage.value, dy.basis) == ("p", "magnet", "market")
+    assert dy.share == pytest.approx(0.094, abs=EXACT)
+    [table] = [t for named, t in snapshot.stage_table("Dy") if named.id == "p"]
+    cn = snapshot.countries.index("CN")
+    assert [round(float(x), 12) for x in table[:, cn]] == [0.07, 0.09, 0.09, 0.094, 0.0]
+    [jp] = snapshot.dependents("JP", "Dy")
+    assert jp.share == pytest.approx(0.006, abs=EXACT)
+    [whole] = snapshot.dependents("CN", "m")
+    assert whole.share == pytest.approx(0.94, abs=EXACT)
+    everything = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN")]
+    assert everything == [("p", 0.94), ("q", 0.8)]
+
+
 def a_cycle_is_refused_with_the_nodes_involved(solve: Solve) -> None:
+    """Questions that propagate are refused; concentration needs only market shares."""
+    snapshot = solve(cycle())
     with pytest.raises(CycleError) as caught:
-        solve(cycle())
+        snapshot.exposure("p", "CN")
     assert caught.value.cycles == [["a", "b"]]
+    with pytest.raises(CycleError):
+        snapshot.dependents("CN")
+    [a] = snapshot.concentration(item="a")
+    assert (a.top1, a.hhi, a.flagged) == (1.0, pytest.approx(10000.0), True)
 
 
 def unknown_ids_are_not_found(solve: Solve) -> None:
     snapshot = solve(chain())
+    none = snapshot.exposure("p", "CN", paths=0)
+    assert none.paths == () and none.share == pytest.approx(0.9, abs=EXACT)
+    with pytest.raises(QueryError, match="paths must be between 0 and 50, got 51"):
+        snapshot.exposure("p", "CN", paths=51)
     with pytest.raises(NotFound, match="no country 'XX'"):
         snapshot.exposure("p", "XX")
     with pytest.raises(NotFound, match="'nothing'"):
@@ -404,7 +527,8 @@ def export_control_shortfall_stock_and_volumes(solve: Solve) -> None:
     [oem] = snapshot.dependents("CN", kind=SubjectKind.OEM)
     assert (oem.subject.id, [p.id for p in oem.products]) == ("o", ["p"])
     [use] = snapshot.dependents("CN", "Dy", kind=SubjectKind.END_USE)
-    assert use.subject.id == "auto" and use.share == pytest.approx(0.5, abs=EXACT)
+    assert use.subject.id == "auto" and use.share == pytest.approx(0.2, abs=EXACT)
+    assert use.stage.value == "mining"  # .2 of M is Dy oxide, separated from CN ore
     assert [c.id for c in answer.covered] == ["dy-oxide"]
     [impact] = answer.products
     assert impact.controlled == pytest.approx(0.18, abs=EXACT)
@@ -423,9 +547,36 @@ def a_suspended_control_blocks_nothing_until_the_suspension_ends(solve: Solve) -
     during = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 1, 1))
     assert not during.in_force and during.status == "suspended until 2026-11-10"
     assert during.products == () and during.volumes == ()
+    assert during.counted_from == "2026-11-10"
     after = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 11, 10))
     assert after.in_force
     assert after.products[0].shortfall == pytest.approx(0.18, abs=EXACT)
+
+
+def stock_runs_out_counted_from_the_day_the_control_binds_again(solve: Solve) -> None:
+    snapshot = solve(export_control())
+    after = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 12, 1))
+    assert after.in_force and after.start == "2025-10-09"
+    assert after.counted_from == "2026-11-10"
+    [impact] = after.products
+    assert impact.stockout_dates == ("2027-07-01", "2027-09-17")
+    on_x = snapshot.scenario(today=TODAY, control="x", as_of=date(2025, 6, 1))
+    assert on_x.counted_from == "2025-04-04"  # in force without a break since its start
+
+
+def a_month_means_its_first_day(solve: Solve) -> None:
+    snapshot = solve(export_control())
+    for today in (date(2025, 3, 1), TODAY):
+        answer = snapshot.scenario(today=today, control="z")
+        assert (answer.start, answer.in_force, answer.counted_from) == (
+            "2025-04-01",
+            True,
+            "2025-04-01",
+        )
+    before = snapshot.scenario(today=TODAY, control="z", as_of=date(2025, 3, 31))
+    assert not before.in_force and before.counted_from == "2025-04-01"
+    [z] = [c for c in snapshot.controls(as_of=date(2025, 4, 1)) if c.control.id == "z"]
+    assert (z.in_force, z.state, z.act) == (True, "in_force", None)
 
 
 def custom_controls_and_bad_arguments(solve: Solve) -> None:
@@ -440,6 +591,43 @@ def custom_controls_and_bad_arguments(solve: Solve) -> None:
         snapshot.scenario(today=TODAY, control="x", approval_rate=1.5)
     with pytest.raises(NotFound, match="'nope'"):
         snapshot.scenario(today=TODAY, control="nope")
+
+
+def status_follows_the_acts_in_force_on_the_day(solve: Solve) -> None:
+    snapshot = solve(control_acts())
+
+    def on(day: date) -> Any:
+        return snapshot.scenario(today=TODAY, control="w", as_of=day)
+
+    first = on(date(2025, 6, 1))
+    assert (first.in_force, first.act, first.licensed) == (True, None, ())
+    assert first.products[0].controlled == pytest.approx(0.19, abs=EXACT)
+    licensed = on(date(2025, 12, 15))
+    assert licensed.act is not None and licensed.act.id == "a1"
+    assert [x.id for x in licensed.licensed] == ["s"]
+    assert licensed.products[0].controlled == pytest.approx(0.09, abs=EXACT)
+    suspended = on(date(2026, 2, 1))
+    assert (suspended.in_force, suspended.status) == (False, "suspended until 2026-11-10")
+    assert suspended.act is not None and suspended.act.id == "s1"
+    assert suspended.counted_from == "2027-11-10" and suspended.products == ()
+    extended = on(date(2026, 10, 15))
+    assert extended.status == "suspended until 2027-11-10"
+    assert extended.act is not None and extended.act.id == "e1"
+    again = on(date(2027, 12, 1))
+    assert again.in_force and again.counted_from == "2027-11-10" and again.licensed == ()
+    assert again.products[0].controlled == pytest.approx(0.19, abs=EXACT)
+    lifted = on(date(2028, 2, 1))
+    assert (lifted.in_force, lifted.status, lifted.counted_from) == (
+        False,
+        "lifted on 2028-01-01",
+        None,
+    )
+    [w] = [c for c in snapshot.controls(as_of=date(2025, 12, 15)) if c.control.id == "w"]
+    assert (w.state, w.in_force_from) == ("in_force", "2025-04-04")
+    assert [(x.id, x.exporter.id if x.exporter else None) for x in w.licences] == [("gl", "s")]
+    assert [a.id for a in w.acts] == ["a1", "gl", "s1", "e1", "l1"]
+    [y] = [c for c in snapshot.controls(as_of=date(2026, 1, 1)) if c.control.id == "y"]
+    assert (y.state, y.in_force_from) == ("suspended", "2026-11-10")
 
 
 def concentration_by_year_with_hhi_and_flag(solve: Solve) -> None:
@@ -464,11 +652,15 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     facility_tonnes_weight_a_company_s_countries,
     market_shares_stand_in_without_company_links,
     dependents_filtered_by_item_and_element,
+    an_element_filter_follows_the_materials_that_hold_it,
     a_cycle_is_refused_with_the_nodes_involved,
     unknown_ids_are_not_found,
     export_control_shortfall_stock_and_volumes,
     a_suspended_control_blocks_nothing_until_the_suspension_ends,
+    stock_runs_out_counted_from_the_day_the_control_binds_again,
+    a_month_means_its_first_day,
     custom_controls_and_bad_arguments,
+    status_follows_the_acts_in_force_on_the_day,
     concentration_by_year_with_hhi_and_flag,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""
