@@ -131,3 +131,18 @@ def stop(server: Neo4jServer) -> None:
     """Stop the server if ``start`` started it; leave one that was already running."""
     if server.started:
         subprocess.run([str(SCRIPT), "stop"], env=dict(server.script_env), capture_output=True)
+
+
+def scratch_home(*, home: Path, like: Neo4jServer, bin_dir: Path) -> dict[str, str]:
+    """A second, never-started server home (sharing ``like``'s jars when it has a home) and
+    an environment whose PATH has a ``neo4j-admin`` for it, as a user's would."""
+    home.mkdir(parents=True, exist_ok=True)
+    if like.home is not None and not (home / "lib").exists():
+        (home / "lib").symlink_to(like.home / "lib", target_is_directory=True)
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    admin = bin_dir / "neo4j-admin"
+    admin.write_text(f'#!/bin/sh\nexec "{SCRIPT}" admin "$@"\n', encoding="utf-8")
+    admin.chmod(0o755)
+    env = {**os.environ, "NEO4J_HOME": str(home), "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    env.pop("NEO4J_URI", None)
+    return env
