@@ -6,7 +6,12 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import (
+    GraphDatabase,
+    NotificationDisabledClassification,
+    NotificationMinimumSeverity,
+    RoutingControl,
+)
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from graph.errors import StoreError, StoreUnavailable
@@ -14,6 +19,15 @@ from graph.model import Label, RelType, projected
 from graph.records import GraphVersion, NodeRef, RelRef, Value
 from graph.stores import neo4j_queries as cypher
 from graph.stores.base import WriteCounts
+
+
+QUIET_NOTIFICATIONS: dict[str, Any] = {
+    "notifications_min_severity": NotificationMinimumSeverity.WARNING,
+    "notifications_disabled_classifications": [NotificationDisabledClassification.UNRECOGNIZED],
+}
+"""The server sends only warnings that matter: not "property/label does not exist" (every
+query here names graph.model's labels and properties, absent from a database until a load
+writes them), which the driver would otherwise log on stderr by the dozen."""
 
 
 def _translate(e: Exception, doing: str) -> StoreError:
@@ -40,7 +54,7 @@ class Neo4jStore:
     def connect(cls, uri: str, *, user: str, password: str, database: str = "neo4j") -> Neo4jStore:
         """Open a driver (routing URIs work for clusters and Aura) and check it answers."""
         try:
-            driver = GraphDatabase.driver(uri, auth=(user, password))
+            driver = GraphDatabase.driver(uri, auth=(user, password), **QUIET_NOTIFICATIONS)
         except (ValueError, DriverError) as e:
             raise StoreUnavailable(f"cannot open Neo4j at {uri}: {e}") from e
         store = cls(driver, database=database)
