@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,9 +23,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from api import imports, questions
+from api import imports, questions, tables
 from api.audit import read_spec, render
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_UNAVAILABLE, exit_codes
 from api.keys import KeyRing, Role
@@ -50,6 +50,24 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"supplygraph {metadata.version('supplygraph')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """supplygraph: rare-earth and magnet supply-chain graph with exposure analytics."""
+
+
 @contextmanager
 def _store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
     with exit_codes(err):
@@ -69,7 +87,10 @@ def _settings() -> Settings:
 def load(
     path: Annotated[Path, typer.Argument(help="A dataset folder of CSV files, or one CSV file.")],
     batch_size: Annotated[
-        int | None, typer.Option(help="Rows per write transaction (default from settings).")
+        int | None,
+        typer.Option(
+            help="Rows per write transaction (default 1000).", envvar="SUPPLYGRAPH_BATCH_SIZE"
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     server: Annotated[
@@ -109,13 +130,11 @@ def load(
                 progress=lambda n: progress.advance(task, n),
             )
     elapsed = time.perf_counter() - started
-    table = Table(
-        title=f"Loaded {path} into {store.kind} in {elapsed:.2f} s "
-        f"(graph version {version.version})"
+    table = tables.table(
+        f"Loaded {path} into {store.kind} in {elapsed:.2f} s (graph version {version.version})",
+        ("kind", "created", "updated"),
+        right=("created", "updated"),
     )
-    table.add_column("kind")
-    table.add_column("created", justify="right")
-    table.add_column("updated", justify="right")
     for kind, counts in [*summary.nodes.items(), *summary.relationships.items()]:
         table.add_row(kind, str(counts.created), str(counts.matched))
     total = summary.total
@@ -151,10 +170,18 @@ def _load_through(server: str, path: Path) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Listen address (default 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Listen address (default 127.0.0.1).", envvar="SUPPLYGRAPH_HOST"),
+    ] = None,
     port: Annotated[
         int | None,
-        typer.Option(min=0, max=65535, help="Port (default 8000); 0: the OS picks a free one."),
+        typer.Option(
+            min=0,
+            max=65535,
+            help="Port (default 8000); 0: the OS picks a free one.",
+            envvar="SUPPLYGRAPH_PORT",
+        ),
     ] = None,
     port_file: Annotated[
         Path | None,
@@ -366,12 +393,12 @@ def info() -> None:
     with _store(settings, read_only=True) as store, exit_codes(err):
         version = store.graph_version()
         counts = store.counts()
-    table = Table(
-        title=f"{store.kind} store, graph version {version.version} "
-        f"(loaded {version.loaded_at or 'never'})"
+    table = tables.table(
+        f"{store.kind} store, graph version {version.version} "
+        f"(loaded {version.loaded_at or 'never'})",
+        ("kind", "count"),
+        right=("count",),
     )
-    table.add_column("kind")
-    table.add_column("count", justify="right")
     for kind, n in counts.items():
         table.add_row(kind, str(n))
     out.print(table)

@@ -28,7 +28,10 @@ SkipUnknown = Annotated[
     ),
 ]
 BatchSize = Annotated[
-    int | None, typer.Option(help="Rows per write transaction (default from settings).")
+    int | None,
+    typer.Option(
+        help="Rows per write transaction (default 1000).", envvar="SUPPLYGRAPH_BATCH_SIZE"
+    ),
 ]
 
 HELP = {
