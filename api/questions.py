@@ -76,7 +76,7 @@ def register(
             title=f"{result.subject.name}: {result.share:.1%} via {country} "
             f"(highest at {result.stage.value if result.stage else '-'})"
         )
-        for column in ("stage", "share", "company", "market", "coverage", "basis"):
+        for column in ("stage", "share", "company", "market", "trade", "coverage", "basis"):
             table.add_column(column, justify="left" if column in ("stage", "basis") else "right")
         for s in result.stages:
             table.add_row(
@@ -84,6 +84,7 @@ def register(
                 f"{s.share:.1%}",
                 f"{s.company_share:.1%}",
                 f"{s.market_share:.1%}",
+                f"{s.trade_share:.1%}",
                 f"{s.coverage:.0%}",
                 s.basis,
             )

@@ -122,8 +122,10 @@ def _supply(data: SupplyData, item: Item, country: str, flows: list[TradeFlow]) 
 
 def _solve(data: SupplyData, item: str, supplies: dict[str, _Supply]) -> list[CountryMix]:
     """``M = (I - T)^-1 B`` over the countries with a supply of the item. A re-exporter
-    whose own supply never reaches a maker (a closed loop of re-exports) is treated as
-    having no trade data, so its part goes to the world mix."""
+    is an exporter no source says makes the item, where some source says who does (with
+    no production data at all, every exporter is taken as a maker). A re-exporter whose
+    own supply never reaches a maker (a closed loop of re-exports) is treated as having no
+    trade data, so its part goes to the world mix."""
     makers = data.producers.get(item, set())
     world = data.market.get(item)
     traced = set(supplies)
@@ -176,7 +178,9 @@ def _rows(
     makers: set[str],
     world: MarketMix | None,
     traced: set[str],
-) -> tuple[list[str], dict[str, dict[str, float]], dict[str, dict[str, float]], dict[str, set[str]]]:
+) -> tuple[
+    list[str], dict[str, dict[str, float]], dict[str, dict[str, float]], dict[str, set[str]]
+]:
     """Each country's normalised supply split into ``direct`` (straight from a maker, or
     through the world mix) and ``through`` (re-exports traced through another country)."""
     rows = sorted(supplies)
@@ -190,7 +194,7 @@ def _rows(
         sources[c] |= supply.sources
         for origin, amount in sorted(supply.amounts.items()):
             share = amount / total
-            if origin == c or origin in makers:
+            if origin == c or origin in makers or not makers:
                 direct[c][origin] += share
             elif origin in traced:
                 through[c][origin] += share

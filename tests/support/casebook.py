@@ -49,9 +49,7 @@ store keeps what it loaded."""
 class DatasetWriter:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.flows: dict[int, list[tuple[str, str, str, float, float | None]]] = defaultdict(
-            list
-        )
+        self.flows: dict[int, list[tuple[str, str, str, float, float | None]]] = defaultdict(list)
         self.add("sources.csv", id=SOURCE, title="Hand-computed test case")
 
     def add(self, file: str, **cells: Any) -> DatasetWriter:

@@ -21,8 +21,8 @@ from graph.engine.facts import (
     build_supply,
 )
 from graph.engine.snapshot import Snapshot
-from graph.model import Label, RelType, Stage
 from graph.errors import LoadError
+from graph.model import Label, RelType, Stage
 from graph.records import GraphVersion, NodeRecord, NodeRef, RelRecord, RelRef
 from loaders.formats import dataset
 from loaders.importer import ReleaseFormat, read_release
@@ -46,7 +46,9 @@ def supply_from_dataset(
         if intake.problems:
             raise LoadError(intake.problems)
         held = {n.id for n in records}
-        records += [n for n in [*intake.wanted.values(), *intake.nodes.values()] if n.id not in held]
+        records += [
+            n for n in [*intake.wanted.values(), *intake.nodes.values()] if n.id not in held
+        ]
         relationships += intake.relationships
     labels = frozenset(ANALYSIS_LABELS)
     types = frozenset(ANALYSIS_RELATIONSHIPS)
