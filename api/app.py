@@ -1,20 +1,31 @@
-"""The Starlette application: GraphQL (with GraphiQL) at /graphql, /healthz and /readyz."""
+"""The Starlette application: GraphQL at /graphql (GraphiQL where settings allow it), loads
+at /loads, Prometheus metrics at /metrics, /healthz and /readyz.
+
+The edge (keys, limits, request ids, metrics) lives in api/gateway.py, api/middleware.py and
+api/loads.py; docs/service.md describes it for operators."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
 import anyio.to_thread
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.gateway import GraphQLGateway
+from api.loads import post_load
+from api.middleware import RequestMiddleware
+from api.refusals import Refusal, refusal_response
+from api.service import Service
 from api.settings import Settings, load_settings
 from api.stores import open_store
 from graph.errors import SupplyGraphError
@@ -64,6 +75,8 @@ async def readyz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     config = settings or load_settings()
+    schema = build_schema()
+    service = Service.build(config, schema._schema)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -72,19 +85,36 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await anyio.to_thread.run_sync(store.ensure_schema)
             snapshots = SnapshotCache()
             try:
-                await anyio.to_thread.run_sync(snapshots.get, store)
+                began = time.perf_counter()
+                snapshot = await anyio.to_thread.run_sync(snapshots.get, store)
+                service.metrics.snapshot_build.observe(time.perf_counter() - began)
+                service.metrics.graph_version.set(snapshot.version.version)
             except SupplyGraphError as e:
                 log.warning("no analysis snapshot at start-up (queries will say why): %s", e)
             yield {"context": Context(store, snapshots, config.max_page_size)}
         finally:
             await anyio.to_thread.run_sync(store.close)
 
-    graphql = SupplyGraphQL(build_schema(), graphql_ide="graphiql")
+    graphql = SupplyGraphQL(schema, graphql_ide="graphiql" if config.serves_graphiql else None)
+
+    async def loads(request: Request) -> Response:
+        return await post_load(request, service)
+
+    async def metrics(request: Request) -> Response:
+        try:
+            service.authorize(request.headers.get("authorization"), write=False)
+        except Refusal as refusal:
+            return refusal_response(refusal)
+        return await service.metrics.endpoint(request)
+
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", GraphQLGateway(graphql, service), methods=["GET", "POST"]),
+            Route("/loads", loads, methods=["POST"]),
+            Route("/metrics", metrics),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
+        middleware=[Middleware(RequestMiddleware, metrics=service.metrics)],
         lifespan=lifespan,
     )

@@ -94,7 +94,7 @@ def test_question_commands_answer_as_json(env: dict[str, str]) -> None:
     exposure = json.loads(
         cli("exposure", "suzuki-swift", "--country", "CN", "--json", env=env).stdout
     )
-    assert exposure["subject"]["id"] == "suzuki-swift" and exposure["stage"] == "magnet"
+    assert exposure["subject"]["id"] == "suzuki-swift" and exposure["stage"] == "metal"
     assert {s["stage"] for s in exposure["stages"]} >= {"mining", "separation", "magnet"}
     top = json.loads(cli("dependents", "--kind", "oem", "--limit", "2", "--json", env=env).stdout)
     assert len(top) == 2 and all(d["subject"]["label"] == "Company" for d in top)
