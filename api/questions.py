@@ -85,7 +85,7 @@ def register(
             title=f"{result.subject.name}: {_pct(result.share)} via {country} "
             f"(highest at {result.stage.value if result.stage else '-'})"
         )
-        for column in ("stage", "share", "company", "market", "coverage", "basis"):
+        for column in ("stage", "share", "company", "market", "trade", "coverage", "basis"):
             table.add_column(column, justify="left" if column in ("stage", "basis") else "right")
         for s in result.stages:
             known = s.basis is not StageBasis.NONE
@@ -94,6 +94,7 @@ def register(
                 _pct(s.share) if known else "-",
                 _pct(s.company_share) if known else "-",
                 _pct(s.market_share) if known else "-",
+                _pct(s.trade_share) if known else "-",
                 _pct(s.coverage, digits=0),
                 s.basis.value,
             )
