@@ -9,13 +9,14 @@ import pytest
 from graph.errors import LoadError
 from graph.model import Label
 from loaders.formats import dataset
-from loaders.validate import validate
+from loaders.validate import NothingStored, validate
 from tests.support.casebook import DatasetWriter
+from tests.support.views import KnownIds
 
 
 def _problems(folder: Path) -> list[str]:
     with pytest.raises(LoadError) as caught:
-        validate(dataset.read(str(folder)), existing=lambda ids: {})
+        validate(lambda: dataset.read(str(folder)), store=NothingStored())
     return [str(p) for p in caught.value.problems]
 
 
@@ -85,7 +86,7 @@ def test_references_resolve_against_the_store(tmp_path: Path) -> None:
     d = DatasetWriter()
     d.add("products.csv", id="p", name="P", oem="known-oem")
     batch = validate(
-        dataset.read(str(d.write(tmp_path))),
-        existing=lambda ids: {i: Label.COMPANY for i in ids if i == "known-oem"},
-    )
+        lambda: dataset.read(str(d.write(tmp_path))),
+        store=KnownIds({"known-oem": Label.COMPANY}),
+    ).batch()
     assert [(r.start, r.end) for r in batch.relationships] == [("known-oem", "p")]
