@@ -176,7 +176,8 @@ class RelationshipChecks:
         return problems
 
     def _cycles(self) -> list[Problem]:
-        """Every cycle through a new edge, named in order from the new row's parent."""
+        """Every cycle through a new edge, once: named in order from the first new row's
+        parent, reported at the row that closes it."""
         n = len(self._names)
         if n == 0 or not any(o >= 0 for o in self._edge_origin):
             return []
@@ -193,23 +194,24 @@ class RelationshipChecks:
         if not cyclic.any():
             return []
         adjacency: dict[int, list[int]] = defaultdict(list)
-        for p, c in zip(parents[cyclic].tolist(), children[cyclic].tolist(), strict=True):
+        new_edges: dict[tuple[int, int], int] = {}
+        for e in np.flatnonzero(cyclic).tolist():
+            p, c = int(parents[e]), int(children[e])
             adjacency[p].append(c)
+            if self._edge_origin[e] >= 0:
+                new_edges[(p, c)] = max(new_edges.get((p, c), -1), self._edge_origin[e])
         seen: set[tuple[int, ...]] = set()
         out: list[Problem] = []
-        for e in np.flatnonzero(cyclic).tolist():
-            origin = self._edge_origin[e]
-            if origin < 0:
-                continue
-            path = _shortest_path(adjacency, int(children[e]), int(parents[e]))
-            cycle = [int(parents[e]), *path]
+        for (p, c), _ in sorted(new_edges.items(), key=lambda kv: kv[1]):
+            cycle = [p, *_shortest_path(adjacency, c, p)]
             rotation = cycle[:-1]
             low = rotation.index(min(rotation))
             canonical = tuple(rotation[low:] + rotation[:low])
             if canonical in seen:
                 continue
             seen.add(canonical)
-            where = self.origins.unpack(origin)
+            closing = max(new_edges.get(pair, -1) for pair in zip(cycle, cycle[1:], strict=False))
+            where = self.origins.unpack(closing)
             named = " -> ".join(self._names[i] for i in cycle)
             out.append(
                 Problem(

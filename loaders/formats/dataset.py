@@ -26,6 +26,9 @@ CSV_FIELD_LIMIT = 16 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters other than tab and line breaks."""
 
+_NOT_UTF8 = re.compile(r"[\udc80-\udcff]")
+"""Bytes that are not UTF-8, as the ``surrogateescape`` decoder keeps them."""
+
 
 def _not_readable(path: Path) -> str | None:
     """Why ``path`` cannot be read as a file or folder, checked before opening it."""
@@ -80,7 +83,7 @@ def _read_file(file: Path) -> Iterator[RawRow | ReadProblem]:
     header: list[str] = []
     try:
         csv.field_size_limit(CSV_FIELD_LIMIT)
-        with file.open(newline="", encoding="utf-8-sig") as handle:
+        with file.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
             reader = csv.reader(handle)
             for cells in reader:
                 row += 1
@@ -110,7 +113,9 @@ def _header_problems(name: str, model: type[Row], header: list[str]) -> list[Rea
     at = Origin(name, 1)
     seen: dict[str, int] = {}
     for position, column in enumerate(header, start=1):
-        if column == "":
+        if _NOT_UTF8.search(column) or _CONTROL.search(column):
+            out.append(ReadProblem(at, "header", f"column {position} is not UTF-8 text"))
+        elif column == "":
             out.append(ReadProblem(at, "header", f"column {position} has no name"))
         elif column in seen:
             out.append(
@@ -141,6 +146,12 @@ def _row(
             yield ReadProblem(
                 origin, column, f"cell is {len(value)} characters, above the limit of {MAX_CELL}"
             )
+            bad = True
+            continue
+        undecodable = _NOT_UTF8.search(value)
+        if undecodable is not None:
+            byte = ord(undecodable.group()) - 0xDC00
+            yield ReadProblem(origin, column, f"is not UTF-8 (byte 0x{byte:02X}); save as UTF-8")
             bad = True
             continue
         control = _CONTROL.search(value)
