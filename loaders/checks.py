@@ -198,8 +198,9 @@ class RelationshipChecks:
         for e in np.flatnonzero(cyclic).tolist():
             p, c = int(parents[e]), int(children[e])
             adjacency[p].append(c)
-            if self._edge_origin[e] >= 0:
-                new_edges[(p, c)] = max(new_edges.get((p, c), -1), self._edge_origin[e])
+            origin = self._edge_origin[e]
+            if origin >= 0 and (p, c) not in new_edges:
+                new_edges[(p, c)] = origin  # edges come in input order: the first row
         seen: set[tuple[int, ...]] = set()
         out: list[Problem] = []
         for (p, c), _ in sorted(new_edges.items(), key=lambda kv: kv[1]):

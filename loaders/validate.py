@@ -41,6 +41,9 @@ Read = Callable[[], Iterable[RawRow | ReadProblem]]
 MAX_PROBLEMS = 1000
 """Problems kept for the report; beyond this only their number is."""
 
+LOOKUP_SLICE = 10_000
+"""Ids per store query of the look-up."""
+
 MODELLING_SOURCE = "sg-modelling"
 """Our own modelling assumptions: always flagged, whatever sources.csv says."""
 
@@ -151,7 +154,7 @@ def validate(read: Read, *, store: StoreView) -> Plan:
     scan = _scan(read, problems, origins)
     if problems.more:
         problems.raise_if_any()
-    stored = store.labels_of(scan.referenced | scan.declared.keys())
+    stored = _labels_in(store, scan.referenced | scan.declared.keys())
     for node_id, (label, packed) in scan.declared.items():
         other = stored.get(node_id)
         if other is not None and other is not label:
@@ -191,6 +194,15 @@ def validate(read: Read, *, store: StoreView) -> Plan:
     problems.extend(checks.finish())
     problems.raise_if_any()
     return plan
+
+
+def _labels_in(store: StoreView, ids: set[str]) -> dict[str, Label]:
+    """One look-up of every id, sent in slices so no single query grows with the file."""
+    ordered = sorted(ids)
+    out: dict[str, Label] = {}
+    for start in range(0, len(ordered), LOOKUP_SLICE):
+        out.update(store.labels_of(ordered[start : start + LOOKUP_SLICE]))
+    return out
 
 
 def _scan(read: Read, problems: _Problems, origins: Origins) -> _Scan:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.bad_inputs import CASES, P, Case, materialise
+from tests.support.bad_inputs import CASES, Case, P, materialise
 from tests.support.served import cli, store_env
 from tests.support.stores import DATASET, STORE_KINDS
 

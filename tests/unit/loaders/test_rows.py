@@ -90,3 +90,32 @@ def test_references_resolve_against_the_store(tmp_path: Path) -> None:
         store=KnownIds({"known-oem": Label.COMPANY}),
     ).batch()
     assert [(r.start, r.end) for r in batch.relationships] == [("known-oem", "p")]
+
+
+def test_a_duplicate_id_is_reported_once(tmp_path: Path) -> None:
+    """The second row's own relationships are not built, so no "repeats the fact" follows."""
+    d = DatasetWriter().countries("CN")
+    d.add("companies.csv", id="co", name="Co", country="CN", roles="oem")
+    d.add("companies.csv", id="co", name="Co again", country="CN", roles="oem")
+    assert _problems(d.write(tmp_path)) == [
+        "companies.csv:3: id: 'co' is already defined at companies.csv:2"
+    ]
+
+
+def test_each_supply_cycle_is_named_once_in_order(tmp_path: Path) -> None:
+    d = DatasetWriter()
+    d.material("a", "metal", "metal").material("b", "metal", "metal").material(
+        "c", "metal", "metal"
+    )
+    d.bom("a", "b", 0.5).bom("b", "a", 0.5).bom("a", "b", 0.5, year=2024).bom("c", "c", 0.1)
+    assert [p for p in _problems(d.write(tmp_path)) if "cycle" in p] == [
+        "bom.csv:3: child: supply cycle: a -> b -> a (an item would be made from itself)",
+        "bom.csv:5: child: supply cycle: c -> c (an item would be made from itself)",
+    ]
+
+
+def test_all_references_of_a_row_are_reported(tmp_path: Path) -> None:
+    d = DatasetWriter()
+    d.add("sourcing.csv", consumer="nobody", item="nothing", supplier="no-one")
+    problems = _problems(d.write(tmp_path))
+    assert [p.split(": ")[1] for p in problems] == ["consumer", "item", "supplier"]
