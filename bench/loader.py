@@ -3,7 +3,9 @@
 For each size it writes a dataset whose ``products.csv`` has that many rows (each a product
 node and a MAKES link to one of 1,000 OEMs), with a bad last row, as the worst case the loader
 must stream through before it can refuse. Each size is validated in a fresh process against
-an empty embedded store, so its peak resident memory (``ru_maxrss``) is its own. A valid
+an empty embedded store (Ladybug, 256 MB buffer pool), so its peak resident memory
+(``ru_maxrss``) is its own, and once more against no store at all (``without_store``: the
+loader's own time and memory). A valid
 copy at the smallest size is also loaded for real, to time a whole load.
 
     python -m bench.loader [--sizes 100k,1M] [--out bench/results/loader.json]
@@ -50,20 +52,25 @@ def _child(path: str, store_path: str, mode: str) -> None:
     """Validate (or load) ``path`` and print timings and peak memory as JSON."""
     from graph.errors import LoadError
     from graph.stores import factory
+    from loaders.formats import dataset
     from loaders.load import load, plan
+    from loaders.validate import NothingStored, validate
 
-    store = factory.open_embedded(store_path, buffer_pool_mb=256)
+    store = None if mode == "alone" else factory.open_embedded(store_path, buffer_pool_mb=256)
     started = time.perf_counter()
     problems: list[str] = []
     try:
-        if mode == "load":
+        if store is None:
+            validate(lambda: dataset.read(path), store=NothingStored())
+        elif mode == "load":
             load(store=store, path=path, batch_size=10_000)
         else:
             plan(store=store, path=path)
     except LoadError as e:
         problems = [str(p) for p in e.problems]
     elapsed = time.perf_counter() - started
-    store.close()
+    if store is not None:
+        store.close()
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     json.dump(
         {
@@ -105,8 +112,16 @@ def main(argv: list[str] | None = None) -> None:
             run = _run(folder, root / f"store-{rows}", "validate")
             problems = run.pop("problems")
             assert isinstance(problems, list)
+            alone = _run(folder, root / "unused", "alone")
+            alone.pop("problems")
             results.append(
-                {"rows": rows, "file_mb": round(size / 1e6, 1), "refused": problems, **run}
+                {
+                    "rows": rows,
+                    "file_mb": round(size / 1e6, 1),
+                    "refused": problems,
+                    **run,
+                    "without_store": alone,
+                }
             )
             sys.stderr.write(f"validate {rows} rows ({size / 1e6:.0f} MB): {run}\n")
         rows = min(sizes)

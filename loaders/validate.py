@@ -13,6 +13,7 @@ then, if nothing was wrong, ``Plan`` streams the records again for the writer.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -112,7 +113,7 @@ class Plan:
     """A validated input: how to read it again and the labels its references resolve to."""
 
     read: Read
-    labels: dict[str, Label]
+    labels: Labels
     nodes: int = 0
     relationships: int = 0
 
@@ -139,7 +140,9 @@ class Plan:
 
 @dataclass
 class _Scan:
-    declared: dict[str, tuple[Label, int]] = field(default_factory=dict)
+    declared: dict[str, Label] = field(default_factory=dict)
+    declared_at: dict[str, int] = field(default_factory=dict)
+    """Where each id was declared (a packed origin)."""
     referenced: set[str] = field(default_factory=set)
     cited: set[str] = field(default_factory=set)
     flagged: set[str] = field(default_factory=lambda: {MODELLING_SOURCE})
@@ -155,9 +158,10 @@ def validate(read: Read, *, store: StoreView) -> Plan:
     if problems.more:
         problems.raise_if_any()
     stored = _labels_in(store, scan.referenced | scan.declared.keys())
-    for node_id, (label, packed) in scan.declared.items():
-        other = stored.get(node_id)
-        if other is not None and other is not label:
+    for node_id, other in stored.items():
+        label = scan.declared.get(node_id)
+        if label is not None and other is not label:
+            packed = scan.declared_at[node_id]
             origin = origins.unpack(packed)
             problems.add(
                 origin,
@@ -166,7 +170,8 @@ def validate(read: Read, *, store: StoreView) -> Plan:
                 "(ids are unique across all kinds)",
             )
             scan.failed.add(packed)
-    labels = {**stored, **{i: lb for i, (lb, _) in scan.declared.items()}}
+    scan.declared_at.clear()
+    labels: Labels = ChainMap(scan.declared, stored)
     stored_sources = [s for s in scan.cited if s not in scan.declared and s in stored]
     scan.flagged |= {
         n.id for n in store.nodes(Label.SOURCE, stored_sources) if n.properties.get("modelling")
@@ -223,13 +228,14 @@ def _scan(read: Read, problems: _Problems, origins: Origins) -> _Scan:
         for p in own:
             problems.add(item.origin, p.field, p.message)
         for node_id, label in row.declares():
-            first = scan.declared.get(node_id)
+            first = scan.declared_at.get(node_id)
             if first is not None:
-                where = origins.unpack(first[1])
+                where = origins.unpack(first)
                 problems.add(item.origin, "id", f"'{node_id}' is already defined at {where}")
                 scan.failed.add(packed)
                 continue
-            scan.declared[node_id] = (label, packed)
+            scan.declared[node_id] = label
+            scan.declared_at[node_id] = packed
         if own:
             scan.failed.add(packed)
         if isinstance(row, SourceRow) and row.modelling:
