@@ -11,7 +11,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from graph.model import Label, RelType
+from graph.records import RelRecord, relationship_key
+from graph.stores.base import Store
+from loaders.load import load
 from loaders.rows import MODEL_BY_FILE
+from loaders.writer import write_records
 
 SOURCE = "src-test"
 
@@ -189,6 +194,25 @@ def cycle() -> DatasetWriter:
     d.bom("p", "m", 1.0).bom("m", "a", 1.0).bom("a", "b", 0.5).bom("b", "a", 0.5)
     d.market("a", CN=1.0)
     return d
+
+
+def load_cycle(store: Store, folder: Path) -> None:
+    """Put cycle() into ``store``. The loader refuses a supply cycle, so the row closing it
+    (b -> a) is written through the store directly, as another tool could have written it."""
+    d = cycle()
+    closing = d.rows["bom.csv"].pop()
+    load(store=store, path=str(d.write(folder)))
+    key = relationship_key(RelType.MADE_FROM, closing["parent"], closing["child"], SOURCE, "")
+    rel = RelRecord(
+        RelType.MADE_FROM,
+        Label.MATERIAL,
+        closing["parent"],
+        Label.MATERIAL,
+        closing["child"],
+        key,
+        {"share": closing["share"], "source": SOURCE, "confidence": "high"},
+    )
+    write_records(store=store, nodes=[], relationships=[rel], batch_size=1)
 
 
 def export_control() -> DatasetWriter:
