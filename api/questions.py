@@ -84,8 +84,8 @@ def register(
         table = tables.table(
             f"{result.subject.name}: {_pct(result.share)} via {country} "
             f"(highest at {result.stage.value if result.stage else '-'})",
-            ("stage", "share", "company", "market", "coverage", "basis"),
-            right=("share", "company", "market", "coverage"),
+            ("stage", "share", "company", "market", "trade", "coverage", "basis"),
+            right=("share", "company", "market", "trade", "coverage"),
         )
         for s in result.stages:
             known = s.basis is not StageBasis.NONE
@@ -94,6 +94,7 @@ def register(
                 _pct(s.share) if known else "-",
                 _pct(s.company_share) if known else "-",
                 _pct(s.market_share) if known else "-",
+                _pct(s.trade_share) if known else "-",
                 _pct(s.coverage, digits=0),
                 s.basis.value,
             )

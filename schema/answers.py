@@ -40,11 +40,14 @@ class StageShare:
     share: float = strawberry.field(description="Fraction (0..1) of the rare-earth content.")
     company_share: float = strawberry.field(description="Part of share from company links.")
     market_share: float = strawberry.field(description="Part of share from market shares.")
+    trade_share: float = strawberry.field(
+        description="Part of share from the consumer's country's supply mix (trade flows)."
+    )
     coverage: float = strawberry.field(
         description="Fraction of the flow reaching this stage whose country is known."
     )
     basis: str = strawberry.field(
-        description="company, market, mixed or none: which kind of fact the stage used."
+        description="company, market, trade, mixed or none: which kind of fact the stage used."
     )
 
 
@@ -254,6 +257,7 @@ def exposure(answer: a.Exposure) -> Exposure:
                 share=s.share,
                 company_share=s.company_share,
                 market_share=s.market_share,
+                trade_share=s.trade_share,
                 coverage=s.coverage,
                 basis=s.basis.value,
             )

@@ -30,8 +30,10 @@ class StageBasis(StrEnum):
 
     COMPANY = "company"
     MARKET = "market"
+    TRADE = "trade"
+    """The consumer's country's own supply mix, from trade flows (graph.engine.trade)."""
     MIXED = "mixed"
-    """Both company links and market shares."""
+    """More than one of company links, market shares and trade mixes."""
     NONE = "none"
     """No origin known at this stage."""
 
@@ -61,6 +63,8 @@ class StageShare:
     coverage: float
     """Fraction of the flow reaching this stage whose country is known."""
     basis: StageBasis
+    trade_share: float = 0.0
+    """Part of share from the consumer's country's trade mix."""
 
 
 @dataclass(frozen=True)

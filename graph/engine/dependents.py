@@ -14,7 +14,7 @@ import numpy.typing as npt
 from graph.engine.answers import EPSILON, Dependent, Named, SubjectKind
 from graph.engine.controls import covered_items
 from graph.engine.exposure import stage_basis
-from graph.engine.propagation import BASES, STAGES, element_exposure, through_exposure
+from graph.engine.propagation import STAGES, element_exposure, through_exposure
 from graph.errors import NotFound, QueryError
 from graph.model import Label
 
@@ -47,7 +47,7 @@ def dependents(
         keys = [key for key, _ in groups]
         split = np.array(
             [by_basis[[snapshot.row(p) for p in products]].mean(axis=0) for _, products in groups]
-        ).reshape(len(groups), len(BASES), len(STAGES))
+        ).reshape(len(groups), len(snapshot.propagation.bases), len(STAGES))
         members = [products for _, products in groups]
     table = split.sum(axis=1)
     best_stage = table.argmax(axis=1)
@@ -61,7 +61,12 @@ def dependents(
                 subject=snapshot.named(keys[i]),
                 share=float(best[i]),
                 stage=STAGES[int(best_stage[i])],
-                basis=stage_basis([float(x) for x in split[i, :, best_stage[i]]]),
+                basis=stage_basis(
+                    {
+                        basis: float(split[i, b, best_stage[i]])
+                        for b, basis in enumerate(snapshot.propagation.bases)
+                    }
+                ),
                 oems=snapshot.names(o for p in products for o in snapshot.data.oems.get(p, [])),
                 end_uses=snapshot.names(e for p in products for e in snapshot.end_uses_of[p]),
                 products=snapshot.names(products),

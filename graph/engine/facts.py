@@ -3,6 +3,10 @@
 Pure: takes plain node and relationship records, returns ``SupplyData``. Where several
 sources state the same fact, one is chosen: highest confidence, then the latest year, then
 the source id (so the choice is stable). Every choice keeps its source for provenance.
+
+One room for every fact the engine reads (bill of materials, market, sourcing, sites,
+stock, volumes, trade flows), so it runs a little past 400 lines: splitting it would
+scatter the one place where extracted records become engine facts.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ ANALYSIS_PROPERTIES = frozenset(
         "as_of",
         "kind",
         "scope",
+        "hs_code",
+        "value_usd",
     }
 )
 """The relationship properties build_supply reads; extraction fetches only these."""
@@ -101,6 +107,9 @@ class Item:
     """None for products: the analysis stops at components."""
     form: str | None = None
     """Materials only: concentrate, oxide, compound, metal, alloy."""
+    hs_code: str | None = None
+    family: str | None = None
+    """Magnet types only: ndfeb, smco, ferrite, alnico."""
 
 
 class BomEdge(NamedTuple):
@@ -212,6 +221,27 @@ class Act:
         return self.first_day <= day and (end is None or day < end)
 
 
+class TradeFlow(NamedTuple):
+    """One TRADES relationship: ``exporter`` -> ``importer`` of an item in a year."""
+
+    exporter: str
+    importer: str
+    item: str
+    hs_code: str | None
+    year: int
+    tonnes: float | None
+    value_usd: float | None
+    scope: str | None
+    fact: Fact
+
+
+class Output(NamedTuple):
+    """A country's own output of an item in tonnes (PRODUCES with tonnes)."""
+
+    tonnes: float
+    fact: Fact
+
+
 @dataclass
 class SupplyData:
     items: dict[str, Item] = field(default_factory=dict)
@@ -239,6 +269,12 @@ class SupplyData:
     """Each control's acts (suspensions, extensions, licences ...), as recorded."""
     stock: list[StockCover] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
+    trades: dict[str, list[TradeFlow]] = field(default_factory=lambda: defaultdict(list))
+    """Trade flows by importing country."""
+    output: dict[tuple[str, str], Output] = field(default_factory=dict)
+    """(country, item): the chosen PRODUCES figure in tonnes, where one gives tonnes."""
+    producers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Countries any source says make each item (a share or tonnes above zero)."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -257,6 +293,8 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
                 data.names[node.id],
                 Stage(stage) if stage else None,
                 node.properties.get("form"),
+                hs_code=node.properties.get("hs_code"),
+                family=node.properties.get("family"),
             )
             grade_of = node.properties.get("grade_of")
             if grade_of:
@@ -296,6 +334,8 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
 
     _choose_bom(data, by_type[RelType.CONTAINS] + by_type[RelType.MADE_FROM])
     _choose_market(data, by_type[RelType.PRODUCES])
+    _outputs(data, by_type[RelType.PRODUCES])
+    _trades(data, by_type[RelType.TRADES])
     for rel in by_type[RelType.SOURCES_FROM]:
         share = rel.properties.get("share")
         item = str(rel.properties.get("item"))
@@ -397,6 +437,43 @@ def _mix(item: str, group: list[RelRef]) -> MarketMix | None:
         shares = {r.start: float(r.properties.get("tonnes") or 0.0) / total for r in group}
     fact = min((fact_of(r.properties) for r in group), key=lambda f: f.preference)
     return MarketMix(item, shares, fact)
+
+
+def _outputs(data: SupplyData, rels: list[RelRef]) -> None:
+    """Who makes each item, and each country's own output in tonnes where a source gives
+    it (the best such figure, chosen as any other fact)."""
+    for rel in rels:
+        share, tonnes = rel.properties.get("share"), rel.properties.get("tonnes")
+        if (share is not None and float(share) > 0) or (tonnes is not None and float(tonnes) > 0):
+            data.producers[rel.end].add(rel.start)
+        if tonnes is None:
+            continue
+        output = Output(float(tonnes), fact_of(rel.properties))
+        current = data.output.get((rel.start, rel.end))
+        if current is None or output.fact.preference < current.fact.preference:
+            data.output[(rel.start, rel.end)] = output
+
+
+def _trades(data: SupplyData, rels: list[RelRef]) -> None:
+    for rel in rels:
+        props = rel.properties
+        year = props.get("year")
+        if year is None:
+            continue
+        tonnes, value = props.get("tonnes"), props.get("value_usd")
+        data.trades[rel.end].append(
+            TradeFlow(
+                rel.start,
+                rel.end,
+                str(props.get("item") or ""),
+                props.get("hs_code"),
+                int(year),
+                float(tonnes) if tonnes is not None else None,
+                float(value) if value is not None else None,
+                props.get("scope"),
+                fact_of(props),
+            )
+        )
 
 
 def _sites(

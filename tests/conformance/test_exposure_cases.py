@@ -17,6 +17,7 @@ import pytest
 from graph.engine.snapshot import Snapshot
 from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
+from loaders.importer import import_release
 from loaders.load import load
 from tests.support import casebook
 
@@ -25,7 +26,10 @@ def _through(store: Store, folder: Path) -> casebook.Solve:
     written = count()
 
     def solve(case: casebook.DatasetWriter) -> Snapshot:
-        load(store=store, path=str(case.write(folder / f"case-{next(written)}")))
+        written_to = case.write(folder / f"case-{next(written)}")
+        load(store=store, path=str(written_to))
+        for kind, release in casebook.releases(written_to):
+            import_release(kind, release, store=store, batch_size=100)
         return SnapshotCache().get(store)
 
     return solve
@@ -34,3 +38,8 @@ def _through(store: Store, folder: Path) -> casebook.Solve:
 @pytest.mark.parametrize("check", casebook.CHECKS, ids=lambda check: check.__name__)
 def test_casebook(check: Callable[[casebook.Solve], None], store: Store, tmp_path: Path) -> None:
     check(_through(store, tmp_path))
+
+
+def test_a_cycle_is_refused_with_the_nodes_involved(store: Store, tmp_path: Path) -> None:
+    casebook.load_cycle(store, tmp_path / "case")
+    casebook.a_cycle_is_refused_with_the_nodes_involved(SnapshotCache().get(store))

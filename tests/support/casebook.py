@@ -7,6 +7,11 @@ The same checks run on the engine alone (tests/unit/engine/test_casebook.py: the
 read and validated with no store) and through each store (tests/conformance/
 test_exposure_cases.py: loaded by the real loader, extracted and solved), so the numbers
 are written once.
+
+Trade flows are not a dataset file: a case writes them as a CEPII BACI release (its
+``t,i,j,k,v,q`` files and country-code file, in BACI's published layout) beside the
+dataset, and both runs read it with the real importer (``releases``), as an analyst would
+add a BACI year to the bundled dataset.
 """
 
 from __future__ import annotations
@@ -23,12 +28,23 @@ import pytest
 from graph.engine.answers import SubjectKind
 from graph.engine.snapshot import Snapshot
 from graph.errors import CycleError, NotFound, QueryError
+from graph.model import Label, RelType
+from graph.records import RelRecord, relationship_key
+from graph.stores.base import Store
+from loaders.importer import ReleaseFormat
+from loaders.load import load
 from loaders.rows import MODEL_BY_FILE
+from loaders.writer import write_records
 
 SOURCE = "src-test"
 EXACT = 1e-12
 TODAY = date(2026, 6, 1)
 """The clock the checks hand the engine: no answer below depends on it."""
+
+BACI_SOURCE = "cepii-baci-hs22-v202501"
+"""The source id the BACI importer gives files named ``BACI_HS22_Y*_V202501.csv``."""
+BACI_CODES = {"CN": 156, "DE": 276, "IN": 699, "JP": 392, "MY": 458, "US": 842, "VN": 704}
+"""BACI's numeric country codes (ISO 3166 numeric) for the countries the cases trade."""
 
 Solve = Callable[["DatasetWriter"], Snapshot]
 """Write a case, load it (into a store, or not) and solve it. Call it once per check: a
@@ -38,6 +54,7 @@ store keeps what it loaded."""
 class DatasetWriter:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.flows: dict[int, list[tuple[str, str, str, float, float | None]]] = defaultdict(list)
         self.add("sources.csv", id=SOURCE, title="Hand-computed test case")
 
     def add(self, file: str, **cells: Any) -> DatasetWriter:
@@ -77,8 +94,47 @@ class DatasetWriter:
             )
         return self
 
+    def trade(
+        self,
+        exporter: str,
+        importer: str,
+        tonnes: float | None,
+        *,
+        hs6: str = "850511",
+        year: int = 2024,
+        thousand_usd: float = 1.0,
+    ) -> DatasetWriter:
+        """One BACI row: ``tonnes`` None is BACI's ``NA``."""
+        self.flows[year].append((exporter, importer, hs6, thousand_usd, tonnes))
+        return self
+
     def write(self, folder: Path) -> Path:
+        """The dataset files in ``folder``; trade flows as a BACI release in ``folder/baci``
+        (a subfolder, which the dataset reader does not read)."""
         folder.mkdir(parents=True, exist_ok=True)
+        if self.flows:
+            baci = folder / "baci"
+            baci.mkdir()
+            for year, flows in self.flows.items():
+                with (baci / f"BACI_HS22_Y{year}_V202501.csv").open("w", newline="") as f:
+                    out = csv.writer(f)
+                    out.writerow(["t", "i", "j", "k", "v", "q"])
+                    for exporter, importer, hs6, value, tonnes in flows:
+                        out.writerow(
+                            [
+                                year,
+                                BACI_CODES[exporter],
+                                BACI_CODES[importer],
+                                hs6,
+                                value,
+                                "NA" if tonnes is None else tonnes,
+                            ]
+                        )
+            with (baci / "country_codes_V202501.csv").open("w", newline="") as f:
+                out = csv.writer(f)
+                out.writerow(["country_code", "country_name", "country_iso2", "country_iso3"])
+                for iso2, code in sorted(BACI_CODES.items()):
+                    out.writerow([code, f"Country {iso2}", iso2, ""])
         for file, rows in self.rows.items():
             columns = list(MODEL_BY_FILE[file].model_fields)
             with (folder / file).open("w", newline="", encoding="utf-8") as handle:
@@ -87,6 +143,12 @@ class DatasetWriter:
                 for row in rows:
                     writer.writerow({k: _cell(v) for k, v in row.items()})
         return folder
+
+
+def releases(folder: Path) -> list[tuple[ReleaseFormat, Path]]:
+    """The public releases a written case holds, to import after its dataset."""
+    baci = folder / "baci"
+    return [(ReleaseFormat.BACI, baci)] if baci.is_dir() else []
 
 
 def _cell(value: Any) -> str:
@@ -246,6 +308,25 @@ def cycle() -> DatasetWriter:
     return d
 
 
+def load_cycle(store: Store, folder: Path) -> None:
+    """Put cycle() into ``store``. The loader refuses a supply cycle, so the row closing it
+    (b -> a) is written through the store directly, as another tool could have written it."""
+    d = cycle()
+    closing = d.rows["bom.csv"].pop()
+    load(store=store, path=str(d.write(folder)))
+    key = relationship_key(RelType.MADE_FROM, closing["parent"], closing["child"], SOURCE, "")
+    rel = RelRecord(
+        RelType.MADE_FROM,
+        Label.MATERIAL,
+        closing["parent"],
+        Label.MATERIAL,
+        closing["child"],
+        key,
+        {"share": closing["share"], "source": SOURCE, "confidence": "high"},
+    )
+    write_records(store=store, nodes=[], relationships=[rel], batch_size=1)
+
+
 def export_control() -> DatasetWriter:
     """P (OEM O, HQ IN, automotive) -> M (1); M -> dy-oxide (.2); dy-oxide -> conc (1).
 
@@ -397,6 +478,50 @@ def concentration() -> DatasetWriter:
     return d
 
 
+def trade_mix() -> DatasetWriter:
+    """Four OEMs (IN, JP, US, DE) each make a product P-xx -> magnet M (1) -> metal X (1),
+    no supplier named for M. M's HS code is 8505.11; world M in tonnes: CN 9,000, JP 1,000
+    (shares .9/.1); X: CN .7, JP .3. BACI 2024 flows of 8505.11 (tonnes):
+
+    - into IN: CN 600, JP 300, VN 100. VN makes no magnets (a re-export), VN's own
+      imports: JP 40, CN 10 (JP .8, CN .2). IN: CN .6 + .1*.2 = .62; JP .3 + .1*.8 = .38.
+      Left out: CN -> IN 5,000 t in 2023 (not the latest year) and 50,000 t of 8505.19
+      (ferrite, another item).
+    - into JP: CN 1,000, plus JP's own output 1,000: JP .5, CN .5.
+    - into US: CN 80, MY 20. MY makes none and has no trade data: its part is traced
+      through the world mix. US: CN .8 + .2*.9 = .98; JP .02.
+    - DE has no trade data: the world mix, CN .9, JP .1, basis market.
+
+    Below M, M's maker is unknown, so X is the world's: CN .7, basis market, for all.
+    """
+    d = DatasetWriter().countries("CN", "DE", "IN", "JP", "MY", "US", "VN")
+    d.add("magnet_types.csv", id="m", name="M", family="ndfeb", rare_earth=True, hs_code="8505.11")
+    d.material("x", "metal", "metal")
+    d.bom("m", "x", 1.0)
+    for country in ("IN", "JP", "US", "DE"):
+        oem, product = f"o-{country.lower()}", f"p-{country.lower()}"
+        d.add("companies.csv", id=oem, name=f"OEM {country}", country=country, roles="oem")
+        d.add("products.csv", id=product, name=f"Product {country}", oem=oem)
+        d.bom(product, "m", 1.0)
+    for country, tonnes in (("CN", 9000), ("JP", 1000)):
+        d.add(
+            "market_shares.csv",
+            item="m",
+            country=country,
+            year=2024,
+            tonnes=tonnes,
+            scope="magnets",
+        )
+    d.market("x", CN=0.7, JP=0.3)
+    d.trade("CN", "IN", 600).trade("JP", "IN", 300).trade("VN", "IN", 100)
+    d.trade("JP", "VN", 40).trade("CN", "VN", 10)
+    d.trade("CN", "JP", 1000)
+    d.trade("CN", "US", 80).trade("MY", "US", 20)
+    d.trade("CN", "IN", 5000, year=2023)
+    d.trade("CN", "IN", 50000, hs6="850519")
+    return d
+
+
 # -- the expected answers ------------------------------------------------------------------
 
 
@@ -489,9 +614,9 @@ def an_element_filter_follows_the_materials_that_hold_it(solve: Solve) -> None:
     assert everything == [("p", 0.94), ("q", 0.8)]
 
 
-def a_cycle_is_refused_with_the_nodes_involved(solve: Solve) -> None:
-    """Questions that propagate are refused; concentration needs only market shares."""
-    snapshot = solve(cycle())
+def a_cycle_is_refused_with_the_nodes_involved(snapshot: Snapshot) -> None:
+    """On a graph holding cycle() (which the loader refuses, so it arrives another way):
+    questions that propagate are refused; concentration needs only market shares."""
     with pytest.raises(CycleError) as caught:
         snapshot.exposure("p", "CN")
     assert caught.value.cycles == [["a", "b"]]
@@ -645,6 +770,63 @@ def concentration_by_year_with_hhi_and_flag(solve: Solve) -> None:
     assert partial.coverage == pytest.approx(0.6)
 
 
+def _magnet(snapshot: Snapshot, subject: str, country: str) -> Any:
+    return {s.stage.value: s for s in snapshot.exposure(subject, country).stages}["magnet"]
+
+
+def an_indian_oem_gets_india_s_import_mix_at_the_magnet_stage(solve: Solve) -> None:
+    snapshot = solve(trade_mix())
+    cn, jp = _magnet(snapshot, "p-in", "CN"), _magnet(snapshot, "p-in", "JP")
+    assert cn.share == pytest.approx(0.62, abs=EXACT)
+    assert (cn.trade_share, cn.market_share, cn.company_share) == (
+        pytest.approx(0.62, abs=EXACT),
+        0.0,
+        0.0,
+    )
+    assert jp.share == pytest.approx(0.38, abs=EXACT)
+    assert cn.basis == "trade" and cn.coverage == pytest.approx(1.0)
+    answer = snapshot.exposure("o-in", "CN")
+    assert answer.share == pytest.approx(0.7, abs=EXACT) and answer.stage is not None
+    assert answer.stage.value == "metal"
+    [path] = snapshot.exposure("p-in", "JP").paths[:1]
+    assert path.basis == "trade" and [s.item.id for s in path.steps] == ["p-in", "m"]
+    assert [s.id for s in snapshot.exposure("p-in", "CN").sources] == [BACI_SOURCE, SOURCE]
+    metal = {s.stage.value: s for s in answer.stages}["metal"]
+    assert (metal.share, metal.basis) == (pytest.approx(0.7, abs=EXACT), "market")
+
+
+def a_re_export_is_traced_through_the_re_exporter_s_mix(solve: Solve) -> None:
+    snapshot = solve(trade_mix())
+    assert _magnet(snapshot, "p-in", "VN").share == 0.0
+    assert _magnet(snapshot, "p-jp", "JP").share == pytest.approx(0.5, abs=EXACT)
+    assert _magnet(snapshot, "p-jp", "CN").basis == "trade"
+    us = _magnet(snapshot, "p-us", "CN")
+    assert (us.share, us.basis) == (pytest.approx(0.98, abs=EXACT), "trade")
+    assert _magnet(snapshot, "p-us", "MY").share == 0.0
+    assert _magnet(snapshot, "p-us", "JP").share == pytest.approx(0.02, abs=EXACT)
+
+
+def a_country_without_trade_data_falls_back_to_the_world_mix(solve: Solve) -> None:
+    snapshot = solve(trade_mix())
+    de = _magnet(snapshot, "p-de", "CN")
+    assert (de.share, de.market_share, de.trade_share) == (
+        pytest.approx(0.9, abs=EXACT),
+        pytest.approx(0.9, abs=EXACT),
+        0.0,
+    )
+    assert de.basis == "market"
+    assert [s.id for s in snapshot.exposure("p-de", "CN").sources] == [SOURCE]
+    ranked = [
+        (d.subject.id, round(d.share, 12), d.stage.value) for d in snapshot.dependents("CN", "m")
+    ]
+    assert ranked == [
+        ("p-us", 0.98, "magnet"),
+        ("p-de", 0.9, "magnet"),
+        ("p-in", 0.7, "metal"),
+        ("p-jp", 0.7, "metal"),
+    ]
+
+
 CHECKS: tuple[Callable[[Solve], None], ...] = (
     chain_multiplies_nothing_but_ones,
     diamond_adds_both_paths,
@@ -653,7 +835,6 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     market_shares_stand_in_without_company_links,
     dependents_filtered_by_item_and_element,
     an_element_filter_follows_the_materials_that_hold_it,
-    a_cycle_is_refused_with_the_nodes_involved,
     unknown_ids_are_not_found,
     export_control_shortfall_stock_and_volumes,
     a_suspended_control_blocks_nothing_until_the_suspension_ends,
@@ -662,5 +843,8 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     custom_controls_and_bad_arguments,
     status_follows_the_acts_in_force_on_the_day,
     concentration_by_year_with_hhi_and_flag,
+    an_indian_oem_gets_india_s_import_mix_at_the_magnet_stage,
+    a_re_export_is_traced_through_the_re_exporter_s_mix,
+    a_country_without_trade_data_falls_back_to_the_world_mix,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""
