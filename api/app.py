@@ -69,6 +69,7 @@ async def readyz(request: Request) -> JSONResponse:
             "store": context.store.kind,
             "graph_version": version.version,
             "loaded_at": version.loaded_at,
+            "incomplete_load": version.incomplete,
         }
     )
 

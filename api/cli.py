@@ -126,14 +126,20 @@ def load(
     started = time.perf_counter()
     with _store(settings) as store:
         progress = Progress(
-            TextColumn("loading"),
+            TextColumn("{task.description:<21}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err,
             disable=quiet,
         )
-        task = progress.add_task("load", total=None)
+        task = progress.add_task("starting", total=None)
+
+        def phase(name: str) -> None:
+            progress.update(task, description=name)
+            if not quiet and not err.is_terminal:  # a log gets one line per phase
+                err.print(f"load: {name}", highlight=False)
+
         with exit_codes(err):
             try:
                 with progress:
@@ -143,23 +149,26 @@ def load(
                         batch_size=batch_size or settings.batch_size,
                         on_start=lambda total: progress.update(task, total=total),
                         progress=lambda n: progress.advance(task, n),
+                        on_phase=phase,
                     )
             except LoadError as e:
                 _refuse(e)
     elapsed = time.perf_counter() - started
     table = tables.table(
         f"Loaded {path} into {store.kind} in {elapsed:.2f} s (graph version {version.version})",
-        ("kind", "created", "updated"),
-        right=("created", "updated"),
+        ("kind", "created", "updated", "unchanged"),
+        right=("created", "updated", "unchanged"),
     )
-    for kind, counts in [*summary.nodes.items(), *summary.relationships.items()]:
-        table.add_row(kind, str(counts.created), str(counts.matched))
     total = summary.total
-    table.add_row("total", str(total.created), str(total.matched), style="bold")
+    for kind, counts in [*summary.nodes.items(), *summary.relationships.items(), ("total", total)]:
+        table.add_row(kind, str(counts.created), str(counts.updated), str(counts.unchanged))
     if not quiet:
         out.print(table)
     else:
-        out.print(f"loaded {total.created} created, {total.matched} updated in {elapsed:.2f} s")
+        out.print(
+            f"loaded {total.created} created, {total.updated} updated, {total.unchanged} "
+            f"unchanged in {elapsed:.2f} s"
+        )
 
 
 def _load_through(server: str, path: Path) -> None:
@@ -179,7 +188,8 @@ def _load_through(server: str, path: Path) -> None:
         err.print(f"[red]refused:[/red] {e}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT if e.bad_input else EXIT_UNAVAILABLE) from e
     out.print(
-        f"loaded {answer['created']} created, {answer['updated']} updated through {server} "
+        f"loaded {answer['created']} created, {answer['updated']} updated, "
+        f"{answer.get('unchanged', 0)} unchanged through {server} "
         f"in {answer['seconds']:.2f} s (graph version {answer['graphVersion']})",
         highlight=False,
     )
@@ -419,6 +429,13 @@ def info() -> None:
     for kind, n in counts.items():
         table.add_row(kind, str(n))
     out.print(table)
+    if version.incomplete:
+        err.print(
+            f"incomplete load: one began at {version.incomplete} and has not completed "
+            f"(still running, or stopped); this is version {version.version}, complete. "
+            "Load the same data again to complete it.",
+            highlight=False,
+        )
 
 
 keys_app = typer.Typer(help="API keys: add (prints the key once), list, revoke.")

@@ -73,7 +73,7 @@ async def _save(request: Request, folder: Path) -> list[str]:
 
 def _summary(summary: Any) -> dict[str, Any]:
     return {
-        kind: {"created": counts.created, "updated": counts.matched}
+        kind: {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
         for kind, counts in [*summary.nodes.items(), *summary.relationships.items()]
     }
 
@@ -153,7 +153,8 @@ async def post_load(request: Request, service: Service) -> Response:
             "loadedAt": version.loaded_at,
             "files": names,
             "created": total.created,
-            "updated": total.matched,
+            "updated": total.updated,
+            "unchanged": total.unchanged,
             "counts": _summary(summary),
             "seconds": round(seconds, 3),
         }

@@ -78,6 +78,12 @@ class GraphInfo:
     store: str
     version: int
     loaded_at: str | None
+    incomplete_load: str | None = strawberry.field(
+        default=None,
+        description="When a load began after this version and has not completed (running, "
+        "or its process died): answers are still this version's; loading the same data "
+        "again completes it.",
+    )
 
 
 @strawberry.type
@@ -189,7 +195,10 @@ class Query:
     async def graph(self, info: Info) -> GraphInfo:
         version = await info.context.call(lambda s: s.graph_version())
         return GraphInfo(
-            store=info.context.store.kind, version=version.version, loaded_at=version.loaded_at
+            store=info.context.store.kind,
+            version=version.version,
+            loaded_at=version.loaded_at,
+            incomplete_load=version.incomplete,
         )
 
     @strawberry.field
