@@ -93,3 +93,23 @@ def test_load_and_info_tables_fit_80_columns(env: dict[str, str]) -> None:
         assert max(len(line) for line in lines) <= 80
         assert lines[0].startswith(("Loaded ", "embedded store", "neo4j store"))
         assert "graph version 1" in lines[0]
+
+
+def test_a_reload_of_identical_data_says_unchanged_and_each_phase_is_named(
+    env: dict[str, str],
+) -> None:
+    first = cli("load", str(DATASET), env=env)
+    again = cli("load", str(DATASET), "-q", env=env)
+    assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
+    phases = [line.removeprefix("load: ") for line in first.stderr.splitlines() if "load: " in line]
+    assert phases == [
+        "validating",
+        "schema set-up",
+        "writing nodes",
+        "writing relationships",
+        "committing",
+    ]
+    created = re.search(r"^total +(\d+) +0 +0$", first.stdout, re.MULTILINE)
+    assert created is not None, first.stdout
+    assert again.stdout.startswith(f"loaded 0 created, 0 updated, {created.group(1)} unchanged")
+    assert "property does not exist" not in first.stderr + again.stderr
