@@ -143,8 +143,6 @@ def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
     )
 
 
-
-
 def labels_of() -> str:
     return " UNION ALL ".join(
         f"UNWIND $ids AS i MATCH (n:{_q(label.value)} {{{_q('id')}: i}}) "
