@@ -1,0 +1,387 @@
+"""Serving benchmark: requests per second of the GraphQL API against a bare Starlette route
+returning the same bytes, measured in the same run, and a soak test.
+
+    .venv/bin/python -m bench.serving [--seconds 8] [--soak 60] [--baseline-tree DIR]
+
+Every server is a separate process on 127.0.0.1 (bench/serving_target.py, one uvicorn
+process, no access log) serving the bundled dataset from the embedded store; the load
+generator is this process: ``clients`` keep-alive HTTP/1.1 connections, each sending its
+next request when the last answer is in, for ``seconds`` (bounded: never more than
+``clients`` requests in flight, at most 1,000,000 requests). Cases:
+
+- ``bare``: the bare route, answering the repeated query's bytes;
+- ``repeated``: one query, the same variables every time (the response cache answers);
+- ``varying``: one query whose variables differ on every request (``limit: n``), so every
+  request is parsed from cache, validated from cache and executed;
+- each at 1 and 8 clients. ``--baseline-tree DIR`` (a checkout of an older commit, e.g.
+  ``git archive main | tar -x -C DIR``) runs the API cases against that tree too, so
+  "before" and "after" are measured side by side.
+
+The soak: ``--soak`` seconds, 8 clients, repeated, varying and nested queries mixed, every
+answer checked (status 200, no ``errors``), the server's RSS sampled every 2 s. Results:
+bench/results/serving-<UTC timestamp>.json and serving-latest.json, with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.machine import git_state, machine
+
+REPO = Path(__file__).resolve().parent.parent
+DATASET = REPO / "dataset"
+RESULTS = REPO / "bench" / "results"
+TARGET = Path(__file__).resolve().parent / "serving_target.py"
+MAX_REQUESTS = 1_000_000
+
+REPEATED = {
+    "query": "query($c: String!, $i: ID) { dependents(country: $c, item: $i) "
+    "{ product { id name } share stage } }",
+    "variables": {"c": "CN", "i": "ndfeb-sintered"},
+}
+VARYING = 'query($n: Int) { dependents(country: "CN", limit: $n) { product { id } share } }'
+NESTED = (
+    "query($n: Int!) { products(first: $n) { totalCount nodes { id name cited { id } "
+    "oems { id name } endUses { id } } } }"
+)
+
+Body = Callable[[int], bytes]
+
+
+def repeated(_: int) -> bytes:
+    return json.dumps(REPEATED).encode()
+
+
+def varying(n: int) -> bytes:
+    return json.dumps({"query": VARYING, "variables": {"n": n + 1}}).encode()
+
+
+def mixed(n: int) -> bytes:
+    if n % 3 == 0:
+        return repeated(n)
+    if n % 3 == 1:
+        return varying(n)
+    return json.dumps({"query": NESTED, "variables": {"n": 1 + n % 50}}).encode()
+
+
+@dataclass
+class Run:
+    requests: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    first_error: str | None = None
+
+
+async def _client(
+    *, host: str, port: int, body: Body, counter: Iterator[int], until: float, run: Run
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    head = f"POST /graphql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+    try:
+        while time.perf_counter() < until:
+            n = next(counter, None)
+            if n is None:
+                return
+            payload = body(n)
+            started = time.perf_counter()
+            writer.write(f"{head}Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
+            status_line = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            answer = await reader.readexactly(length)
+            run.latencies.append(time.perf_counter() - started)
+            run.requests += 1
+            if b" 200 " not in status_line or b'"errors"' in answer:
+                run.errors += 1
+                run.first_error = run.first_error or (status_line + answer[:300]).decode()
+    finally:
+        writer.close()
+
+
+def load(*, port: int, body: Body, clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` connections for ``seconds``; requests per second and latency percentiles."""
+    run = Run()
+    counter = iter(range(MAX_REQUESTS))
+
+    async def main() -> float:
+        until = time.perf_counter() + seconds
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _client(
+                    host="127.0.0.1", port=port, body=body, counter=counter, until=until, run=run
+                )
+                for _ in range(clients)
+            )
+        )
+        return time.perf_counter() - started
+
+    elapsed = asyncio.run(main())
+    ordered = sorted(run.latencies) or [0.0]
+
+    def pct(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 3)
+
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "requests": run.requests,
+        "errors": run.errors,
+        "first_error": run.first_error,
+        "rps": round(run.requests / elapsed, 1),
+        "p50_ms": pct(0.5),
+        "p99_ms": pct(0.99),
+    }
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+
+
+@contextmanager
+def server(*args: str, tree: Path, env: dict[str, str], work: Path) -> Iterator[Server]:
+    port_file = work / f"port-{time.monotonic_ns()}"
+    log = (work / "server.log").open("ab")
+    child_env = {**env, "PYTHONPATH": str(tree)}
+    process = subprocess.Popen(
+        [sys.executable, str(TARGET), args[0], str(port_file), *args[1:]],
+        env=child_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=work,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not port_file.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"server {args[0]} did not start; see {work / 'server.log'}")
+            time.sleep(0.1)
+        port = int(port_file.read_text())
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"server {args[0]} is not listening; see the log") from None
+                time.sleep(0.1)
+        warm = repeated(0) if args[0] == "api" else b"{}"
+        for _ in range(3):
+            load(port=port, body=lambda _: warm, clients=1, seconds=0.2)
+        yield Server(process, port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def load_dataset(*, tree: Path, env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", "load", str(DATASET), "-q"],
+        env={**env, "PYTHONPATH": str(tree)},
+        check=True,
+    )
+
+
+def store_env(work: Path, name: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SUPPLYGRAPH_"))}
+    env["SUPPLYGRAPH_STORE"] = str(work / name / "graph")
+    env["SUPPLYGRAPH_EMBEDDED_BUFFER_MB"] = "256"
+    env.update(extra)
+    return env
+
+
+def api_cases(*, tree: Path, work: Path, name: str, seconds: float) -> dict[str, Any]:
+    env = store_env(work, name)
+    load_dataset(tree=tree, env=env)
+    out: dict[str, Any] = {}
+    with server("api", tree=tree, env=env, work=work) as s:
+        for case, body in (("repeated", repeated), ("varying", varying)):
+            for clients in (1, 8):
+                result = load(port=s.port, body=body, clients=clients, seconds=seconds)
+                out[f"{case}_c{clients}"] = result
+                log(f"{name:8} {case:8} c={clients}: {result['rps']:8.1f} req/s")
+    return out
+
+
+def bare_cases(*, work: Path, seconds: float, body: bytes) -> dict[str, Any]:
+    body_file = work / "bare-body.json"
+    body_file.write_bytes(body)
+    out: dict[str, Any] = {}
+    with server("bare", str(body_file), tree=REPO, env=dict(os.environ), work=work) as s:
+        for clients in (1, 8):
+            result = load(port=s.port, body=repeated, clients=clients, seconds=seconds)
+            out[f"bare_c{clients}"] = result
+            log(f"bare     route    c={clients}: {result['rps']:8.1f} req/s")
+    return out
+
+
+def answer_bytes(*, work: Path) -> bytes:
+    """The API's answer to the repeated query: what the bare route returns."""
+    env = store_env(work, "answer")
+    load_dataset(tree=REPO, env=env)
+    with server("api", tree=REPO, env=env, work=work) as s:
+        reader_body = repeated(0)
+
+        async def ask() -> bytes:
+            reader, writer = await asyncio.open_connection("127.0.0.1", s.port)
+            writer.write(
+                b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(reader_body)}\r\nConnection: close\r\n\r\n".encode()
+                + reader_body
+            )
+            raw = await reader.read()
+            writer.close()
+            return raw.split(b"\r\n\r\n", 1)[1]
+
+        return asyncio.run(ask())
+
+
+def soak(*, work: Path, seconds: float) -> dict[str, Any]:
+    env = store_env(work, "soak")
+    load_dataset(tree=REPO, env=env)
+    samples: list[tuple[float, float]] = []
+    with server("api", tree=REPO, env=env, work=work) as s:
+        started = time.monotonic()
+        done = False
+
+        async def sample() -> None:
+            while not done:
+                samples.append((round(time.monotonic() - started, 1), rss_mb(s.process.pid)))
+                await asyncio.sleep(2)
+
+        def sampler() -> None:
+            asyncio.run(sample())
+
+        thread = threading.Thread(target=sampler, daemon=True)
+        thread.start()
+        result = load(port=s.port, body=mixed, clients=8, seconds=seconds)
+        done = True
+        thread.join()
+    settled = [rss for at, rss in samples if at >= min(15.0, seconds / 4)]
+    third = max(1, len(settled) // 3)
+    early, late = settled[:third], settled[-third:]
+    growth = round(max(late) - max(early), 1) if settled else 0.0
+    result.update(
+        {
+            "rss_mb": samples,
+            "rss_growth_mb_after_warmup": growth,
+            "memory_flat": growth <= 16.0,
+        }
+    )
+    log(
+        f"soak {seconds:.0f}s c=8: {result['requests']} requests, {result['errors']} errors, "
+        f"RSS growth after warm-up {growth} MB"
+    )
+    return result
+
+
+def ratios(results: dict[str, Any]) -> dict[str, Any]:
+    api, bare = results["api"], results["bare"]
+    out: dict[str, Any] = {
+        "repeated_vs_bare_c1": round(api["repeated_c1"]["rps"] / bare["bare_c1"]["rps"], 3),
+        "repeated_vs_bare_c8": round(api["repeated_c8"]["rps"] / bare["bare_c8"]["rps"], 3),
+        "repeated_c8_vs_c1": round(api["repeated_c8"]["rps"] / api["repeated_c1"]["rps"], 3),
+        "varying_c8_vs_c1": round(api["varying_c8"]["rps"] / api["varying_c1"]["rps"], 3),
+    }
+    if "baseline" in results:
+        base = results["baseline"]
+        for clients in (1, 8):
+            key = f"varying_c{clients}"
+            out[f"{key}_vs_baseline"] = round(api[key]["rps"] / base[key]["rps"], 2)
+            key = f"repeated_c{clients}"
+            out[f"{key}_vs_baseline"] = round(api[key]["rps"] / base[key]["rps"], 2)
+    targets = {
+        "repeated >= 50% of bare (c=8)": out["repeated_vs_bare_c8"] >= 0.5,
+        "concurrency 8 no slower than 1 (repeated)": out["repeated_c8_vs_c1"] >= 1.0,
+        "concurrency 8 no slower than 1 (varying)": out["varying_c8_vs_c1"] >= 1.0,
+    }
+    if "baseline" in results:
+        targets["varying >= 4x baseline (c=8)"] = out["varying_c8_vs_baseline"] >= 4
+    if "soak" in results:
+        targets["soak: 0 errors"] = results["soak"]["errors"] == 0
+        targets["soak: flat memory"] = results["soak"]["memory_flat"]
+    out["targets"] = targets
+    return out
+
+
+def log(message: str) -> None:
+    sys.stderr.write(f"[serving] {message}\n")
+    sys.stderr.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="per case [8]")
+    parser.add_argument("--soak", type=float, default=60.0, help="soak seconds, 0 skips [60]")
+    parser.add_argument("--baseline-tree", type=Path, help="an older tree to compare against")
+    args = parser.parse_args()
+    started = datetime.now(UTC)
+    work = Path(tempfile.mkdtemp(prefix="supplygraph-serving-"))
+    try:
+        results: dict[str, Any] = {
+            "benchmark": "serving",
+            "machine": machine(None),
+            "git": git_state(),
+            "seconds_per_case": args.seconds,
+        }
+        body = answer_bytes(work=work)
+        results["answer_bytes"] = len(body)
+        results["bare"] = bare_cases(work=work, seconds=args.seconds, body=body)
+        results["api"] = api_cases(tree=REPO, work=work, name="api", seconds=args.seconds)
+        if args.baseline_tree is not None:
+            tree = args.baseline_tree.resolve()
+            results["baseline_tree"] = str(tree)
+            results["baseline"] = api_cases(
+                tree=tree, work=work, name="baseline", seconds=args.seconds
+            )
+        if args.soak > 0:
+            results["soak"] = soak(work=work, seconds=args.soak)
+        results["ratios"] = ratios(results)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    text = json.dumps(results, indent=2) + "\n"
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"serving-{stamp}.json").write_text(text)
+    (RESULTS / "serving-latest.json").write_text(text)
+    log(json.dumps(results["ratios"], indent=2))
+    failed = [name for name, ok in results["ratios"]["targets"].items() if not ok]
+    if failed:
+        log(f"targets missed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
