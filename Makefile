@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := graph schema loaders api
 DATASET ?= dataset
 
-.PHONY: help install run run-neo4j test lint format bench bench-serving neo4j-start neo4j-stop neo4j-status clean
+.PHONY: help install run run-neo4j test lint format bench bench-imports bench-serving neo4j-start neo4j-stop neo4j-status clean
 
 help:
 	@echo "make run     set up, load the bundled dataset, serve GraphQL at http://127.0.0.1:8000/graphql"
@@ -15,6 +15,7 @@ help:
 	@echo "make run-neo4j   the same on a local Neo4j server (scripts/neo4j)"
 	@echo "make lint    ruff and mypy (strict) only"
 	@echo "make bench   benchmarks, JSON results in bench/results/"
+	@echo "make bench-imports   the BACI importer on a generated 1M-row file"
 	@echo "make bench-serving   the serving benchmark only (about 3 min)"
 	@echo "make neo4j-start | neo4j-stop | neo4j-status   the local Neo4j server (scripts/neo4j)"
 
@@ -48,7 +49,7 @@ format: install
 
 # Benchmarks at 10k, 100k and 1M edges on both stores (about 20 min; starts its own Neo4j).
 # Results: bench/results/latest.json. BENCH_ARGS="--sizes 10k,100k" for a shorter run.
-bench: install
+bench: install bench-imports
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.serving $(SERVING_ARGS)
 
@@ -57,6 +58,11 @@ bench: install
 # SERVING_ARGS="--baseline-tree DIR" also measures an older checkout side by side.
 bench-serving: install
 	$(BIN)/python -m bench.serving $(SERVING_ARGS)
+
+# The BACI importer on a generated 1M-row file (target >= 100k rows/s parsed; about 20 s).
+# Results: bench/results/imports.json.
+bench-imports: install
+	$(BIN)/python -m bench.imports
 
 neo4j-start:
 	scripts/neo4j start

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api import questions
+from api import imports, questions
 from api.audit import read_spec, render
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, exit_codes
 from api.settings import Settings, load_settings
@@ -344,6 +344,7 @@ def info() -> None:
 
 
 questions.register(app, settings=_settings, opened=_store, out=out, err=err)
+imports.register(app, settings=_settings, opened=_store, out=out, err=err)
 
 
 def main() -> None:

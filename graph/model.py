@@ -43,6 +43,7 @@ class RelType(StrEnum):
     CONSUMES = "CONSUMES"
     HOLDS_STOCK = "HOLDS_STOCK"
     ABOUT = "ABOUT"
+    TRADES = "TRADES"
 
 
 class Stage(StrEnum):
@@ -281,6 +282,23 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
                 "weeks_high": D,
                 "end_use": S,
                 "as_of": S,
+                "scope": S,
+                **PROVENANCE,
+            },
+        ),
+        RelSpec(
+            RelType.TRADES,
+            ((Label.COUNTRY, Label.COUNTRY),),
+            {
+                "key": S,
+                "item": S,
+                "hs_code": S,
+                "year": INT,
+                "tonnes": D,
+                "value_usd": D,
+                "reported_by": S,
+                "mirror_tonnes": D,
+                "mirror_value_usd": D,
                 "scope": S,
                 **PROVENANCE,
             },

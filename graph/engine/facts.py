@@ -42,6 +42,7 @@ ANALYSIS_RELATIONSHIPS = (
     RelType.COVERS,
     RelType.HOLDS_STOCK,
     RelType.CONSUMES,
+    RelType.TRADES,
 )
 ANALYSIS_PROPERTIES = frozenset(
     {
