@@ -1,21 +1,32 @@
-"""The Starlette application: GraphQL (with GraphiQL, served offline) at /graphql, /healthz
-and /readyz, GraphiQL's files under /static."""
+"""The Starlette application: GraphQL at /graphql (GraphiQL where settings allow it, its
+files served from the package under /static), loads at /loads, Prometheus metrics at
+/metrics, /healthz and /readyz.
+
+The edge (keys, limits, request ids, metrics) lives in api/gateway.py, api/middleware.py and
+api/loads.py; docs/service.md describes it for operators."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
 import anyio.to_thread
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 
+from api.gateway import GraphQLGateway
 from api.graphiql import static_mount
+from api.loads import post_load
+from api.middleware import RequestMiddleware
+from api.refusals import Refusal, refusal_response
+from api.service import Service
 from api.serving import CachingGraphQL
 from api.settings import Settings, load_settings
 from api.stores import open_store
@@ -70,6 +81,8 @@ async def readyz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     config = settings or load_settings()
+    schema = build_schema(document_cache_size=config.document_cache_size)
+    service = Service.build(config, schema._schema)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -81,8 +94,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 store.graph_version, recheck_seconds=config.version_check_seconds
             )
             try:
+                began = time.perf_counter()
                 version = await anyio.to_thread.run_sync(versions.refresh)
-                await anyio.to_thread.run_sync(lambda: snapshots.get(store, version=version))
+                snapshot = await anyio.to_thread.run_sync(
+                    lambda: snapshots.get(store, version=version)
+                )
+                service.metrics.snapshot_build.observe(time.perf_counter() - began)
+                service.metrics.graph_version.set(snapshot.version.version)
             except SupplyGraphError as e:
                 log.warning("no analysis snapshot at start-up (queries will say why): %s", e)
             context = Context(store, snapshots, config.max_page_size, versions=versions)
@@ -91,15 +109,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await anyio.to_thread.run_sync(store.close)
 
-    graphql = SupplyGraphQL(
-        build_schema(document_cache_size=config.document_cache_size), graphql_ide="graphiql"
-    )
+    graphql = SupplyGraphQL(schema, graphql_ide="graphiql" if config.serves_graphiql else None)
+
+    async def loads(request: Request) -> Response:
+        return await post_load(request, service)
+
+    async def metrics(request: Request) -> Response:
+        try:
+            service.authorize(request.headers.get("authorization"), write=False)
+        except Refusal as refusal:
+            return refusal_response(refusal)
+        return await service.metrics.endpoint(request)
+
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", GraphQLGateway(graphql, service), methods=["GET", "POST"]),
+            Route("/loads", loads, methods=["POST"]),
+            Route("/metrics", metrics),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             static_mount(),
         ],
+        middleware=[Middleware(RequestMiddleware, metrics=service.metrics)],
         lifespan=lifespan,
     )

@@ -35,6 +35,17 @@ def read_spec(path: Path) -> AuditSpec:
 
 
 FIELDS = [f.name for f in fields(Finding)]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with ' so it stays text.
+
+    Only this CSV, meant for people's spreadsheets, is neutralised; the neo4j-admin export
+    is a data interchange format and keeps every cell exact (docs/audit.md says so)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def render(findings: list[Finding], *, fmt: str, spec: AuditSpec, version: int) -> str:
@@ -56,7 +67,8 @@ def render(findings: list[Finding], *, fmt: str, spec: AuditSpec, version: int) 
         writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         for f in findings:
-            writer.writerow({**asdict(f), "value": f"{f.value:.6f}"})
+            row = {k: spreadsheet_safe(v) for k, v in asdict(f).items()}
+            writer.writerow({**row, "value": f"{f.value:.6f}"})
         return buffer.getvalue()
     lines = [
         f"# {spec.name}",

@@ -27,7 +27,8 @@ from rich.table import Table
 
 from api import imports, questions
 from api.audit import read_spec, render
-from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, exit_codes
+from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_UNAVAILABLE, exit_codes
+from api.keys import KeyRing, Role
 from api.settings import Settings, load_settings
 from api.stores import open_store
 from graph.engine.audit import AuditSpec
@@ -72,12 +73,22 @@ def load(
         int | None, typer.Option(help="Rows per write transaction (default from settings).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            help="Load through this running server (http://host:port) with the writer key "
+            "in SUPPLYGRAPH_KEY."
+        ),
+    ] = None,
 ) -> None:
     """Validate every row, then write it all in batched, idempotent upserts.
 
     A bad file is refused with every problem listed as file:row: field: message (exit 2);
     nothing is written unless everything is valid.
     """
+    if server is not None:
+        _load_through(server, path)
+        return
     settings = _settings()
     started = time.perf_counter()
     with _store(settings) as store:
@@ -116,6 +127,29 @@ def load(
         out.print(f"loaded {total.created} created, {total.matched} updated in {elapsed:.2f} s")
 
 
+def _load_through(server: str, path: Path) -> None:
+    import os
+
+    from api.remote import RemoteLoadError, upload
+
+    key = os.environ.get("SUPPLYGRAPH_KEY")
+    if not key:
+        err.print("[red]error:[/red] set SUPPLYGRAPH_KEY to a writer key (supplygraph keys add)")
+        raise typer.Exit(EXIT_UNAVAILABLE)
+    try:
+        answer = upload(server=server, path=path, key=key)
+    except RemoteLoadError as e:
+        for problem in e.problems:
+            err.print(problem, markup=False, highlight=False)
+        err.print(f"[red]refused:[/red] {e}", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT if e.bad_input else EXIT_UNAVAILABLE) from e
+    out.print(
+        f"loaded {answer['created']} created, {answer['updated']} updated through {server} "
+        f"in {answer['seconds']:.2f} s (graph version {answer['graphVersion']})",
+        highlight=False,
+    )
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address (default 127.0.0.1).")] = None,
@@ -136,15 +170,19 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.logging import configure, log_config
 
     settings = _settings()
+    if host is not None:
+        settings = settings.model_copy(update={"host": host})
     with _store(settings):
         pass  # fail here, plainly, rather than inside the server's start-up
+    configure(settings.log_format)
     config = uvicorn.Config(
         create_app(settings),
-        host=host or settings.host,
+        host=settings.host,
         port=settings.port if port is None else port,
-        log_level="info",
+        log_config=log_config(settings.log_format),
     )
     sock = config.bind_socket()
     # Accepted sockets inherit TCP_NODELAY; without it a keep-alive client waits ~40 ms (a
@@ -341,6 +379,54 @@ def info() -> None:
     for kind, n in counts.items():
         table.add_row(kind, str(n))
     out.print(table)
+
+
+keys_app = typer.Typer(help="API keys: add (prints the key once), list, revoke.")
+app.add_typer(keys_app, name="keys")
+
+
+class RoleName(StrEnum):
+    READER = "reader"
+    WRITER = "writer"
+
+
+def _keyring() -> KeyRing:
+    return KeyRing(Path(_settings().keys_file))
+
+
+@keys_app.command("add")
+def keys_add(
+    name: Annotated[str, typer.Argument(help="Who the key is for, e.g. ministry-dashboard.")],
+    role: Annotated[RoleName, typer.Option(help="reader: queries; writer: also loads.")] = (
+        RoleName.READER
+    ),
+) -> None:
+    """Make a key and print it once; only its hash is kept (the keys file, mode 600)."""
+    ring = _keyring()
+    with exit_codes(err):
+        key = ring.add(name, Role(role.value))
+    sys.stdout.write(key + "\n")
+    err.print(
+        f"key {name!r} ({role.value}) stored as a hash in {ring.path}; it is not shown again",
+        highlight=False,
+    )
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """The keys' names, roles and creation times (never the keys)."""
+    with exit_codes(err):
+        entries = _keyring().entries()
+    for entry in entries:
+        out.print(f"{entry.name}\t{entry.role.value}\t{entry.created}", highlight=False)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Remove a key; a running server refuses it from its next request."""
+    with exit_codes(err):
+        _keyring().revoke(name)
+    err.print(f"revoked {name!r}", highlight=False)
 
 
 questions.register(app, settings=_settings, opened=_store, out=out, err=err)

@@ -1,6 +1,9 @@
-"""The analysts' questions as CLI commands: exposure, dependents, concentration, scenario.
+"""The analysts' questions as CLI commands: exposure, dependents, concentration, scenario,
+controls.
 
-Each prints a table, or with ``--json`` the same answer the GraphQL API gives, as JSON.
+Each prints a table, or with ``--json`` the answer in the GraphQL API's shape (camelCase
+names, the same nesting: schema.answers converts both), so a script can switch between
+them. Tables round for reading (``-`` where nothing is known); JSON keeps full floats.
 Read-only: against the embedded store they work while `supplygraph serve` runs.
 """
 
@@ -9,9 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
-from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -20,31 +21,39 @@ from rich.table import Table
 
 from api.exits import EXIT_BAD_INPUT, exit_codes
 from api.settings import Settings
-from graph.engine.answers import SubjectKind
+from graph.engine.answers import Scenario, StageBasis, SubjectKind
 from graph.engine.snapshot import Snapshot
 from graph.model import Stage
 from graph.snapshots import SnapshotCache
+from schema import answers as graphql_answers
 
 T = TypeVar("T")
 
 Json = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    return str(value)
-
-
 def _emit(answer: Any) -> None:
-    sys.stdout.write(
-        json.dumps(
-            asdict(answer) if not isinstance(answer, list) else [asdict(a) for a in answer],
-            default=_plain,
-            indent=2,
-        )
-    )
+    """Print a converted answer (schema.answers) as the GraphQL API gives it."""
+    sys.stdout.write(json.dumps(graphql_answers.as_json(answer), indent=2))
     sys.stdout.write("\n")
+
+
+def _pct(share: float, *, digits: int = 1) -> str:
+    return f"{share:.{digits}%}"
+
+
+def _num(value: float) -> str:
+    """A figure for a table: at most three significant decimals (``0.91``, not
+    ``0.9099999999999999``)."""
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def _parse_day(text: str | None, err: Console) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError as e:
+        err.print(f"[red]bad input:[/red] {e}")
+        raise typer.Exit(EXIT_BAD_INPUT) from e
 
 
 def register(
@@ -71,28 +80,30 @@ def register(
         """Share-weighted dependence on a country, stage by stage, with paths and sources."""
         result = answer(lambda s: s.exposure(subject, country, paths=paths))
         if as_json:
-            return _emit(result)
+            return _emit(graphql_answers.exposure(result))
         table = Table(
-            title=f"{result.subject.name}: {result.share:.1%} via {country} "
+            title=f"{result.subject.name}: {_pct(result.share)} via {country} "
             f"(highest at {result.stage.value if result.stage else '-'})"
         )
-        for column in ("stage", "share", "company", "market", "coverage", "basis"):
+        for column in ("stage", "share", "company", "market", "trade", "coverage", "basis"):
             table.add_column(column, justify="left" if column in ("stage", "basis") else "right")
         for s in result.stages:
+            known = s.basis is not StageBasis.NONE
             table.add_row(
                 s.stage.value,
-                f"{s.share:.1%}",
-                f"{s.company_share:.1%}",
-                f"{s.market_share:.1%}",
-                f"{s.coverage:.0%}",
-                s.basis,
+                _pct(s.share) if known else "-",
+                _pct(s.company_share) if known else "-",
+                _pct(s.market_share) if known else "-",
+                _pct(s.trade_share) if known else "-",
+                _pct(s.coverage, digits=0),
+                s.basis.value,
             )
         out.print(table)
         for p in result.paths:
             steps = " > ".join(
                 st.item.id + (f" @{st.supplier.id}" if st.supplier else "") for st in p.steps
             )
-            out.print(f"  {p.share:6.1%}  {p.stage.value:<10} {p.basis.value:<7} {steps}")
+            out.print(f"  {_pct(p.share):>6}  {p.stage.value:<10} {p.basis.value:<7} {steps}")
         out.print("sources: " + ", ".join(s.id for s in result.sources))
 
     @app.command()
@@ -108,18 +119,19 @@ def register(
         """Everything that depends on a country (for an item), ranked by share."""
         found = answer(lambda s: s.dependents(country, item, kind, limit=limit))
         if as_json:
-            return _emit(found)
+            return _emit([graphql_answers.dependent(d) for d in found])
         table = Table(
             title=f"{kind.value}s depending on {country}" + (f" for {item}" if item else "")
         )
-        for column in ("id", "name", "share", "stage", "OEMs", "end uses"):
+        for column in ("id", "name", "share", "stage", "basis", "OEMs", "end uses"):
             table.add_column(column, justify="right" if column == "share" else "left")
         for d in found:
             table.add_row(
                 d.subject.id,
                 d.subject.name,
-                f"{d.share:.1%}",
+                _pct(d.share),
                 d.stage.value,
+                d.basis.value,
                 ", ".join(o.id for o in d.oems),
                 ", ".join(e.id for e in d.end_uses),
             )
@@ -138,19 +150,19 @@ def register(
             lambda s: s.concentration(item=item, stage=stage, year=year, threshold=threshold)
         )
         if as_json:
-            return _emit(found)
-        table = Table(title=f"concentration (flag above {threshold:.0%})")
+            return _emit([graphql_answers.concentration(c) for c in found])
+        table = Table(title=f"concentration (flag above {_pct(threshold, digits=0)})")
         for column in ("item", "stage", "year", "HHI", "top1", "top3", "flag", "countries"):
             table.add_column(column)
         for c in found:
-            shares = ", ".join(f"{s.country} {s.share:.0%}" for s in c.shares[:4])
+            shares = ", ".join(f"{s.country} {_pct(s.share, digits=0)}" for s in c.shares[:4])
             table.add_row(
                 c.item.id,
                 c.stage.value if c.stage else "",
-                str(c.year),
-                f"{c.hhi:.0f}",
-                f"{c.top1:.1%}",
-                f"{c.top3:.1%}",
+                str(c.year) if c.year is not None else "-",
+                f"{c.hhi:,.0f}",
+                _pct(c.top1),
+                _pct(c.top3),
                 "yes" if c.flagged else "",
                 shares,
             )
@@ -170,12 +182,8 @@ def register(
         as_json: Json = False,
     ) -> None:
         """Apply an export control: shortfall by product, OEM and end use; stock-out weeks."""
-        try:
-            first = date.fromisoformat(start) if start else None
-            day = date.fromisoformat(as_of) if as_of else None
-        except ValueError as e:
-            err.print(f"[red]bad input:[/red] {e}")
-            raise typer.Exit(EXIT_BAD_INPUT) from e
+        first = _parse_day(start, err)
+        day = _parse_day(as_of, err)
         result = answer(
             lambda s: s.scenario(
                 today=date.today(),
@@ -189,31 +197,90 @@ def register(
             )
         )
         if as_json:
-            return _emit(result)
-        name = result.control.name if result.control else "custom control"
-        out.print(
-            f"{name}: {result.status} on {result.as_of}; approval "
-            f"{result.approval_rate:.0%}, {result.duration_weeks:g} weeks from {result.start}"
-        )
-        table = Table()
-        for column in (
-            "product",
-            "controlled",
-            "shortfall",
-            "cover (wk)",
-            "stock-out (wk)",
-            "runs out",
-        ):
+            return _emit(graphql_answers.scenario(result))
+        _print_scenario(result, out)
+
+    @app.command()
+    def controls(
+        as_of: Annotated[str | None, typer.Option(help="The day (ISO; default today).")] = None,
+        as_json: Json = False,
+    ) -> None:
+        """Every export control on a day: its status and the act that decides it."""
+        day = _parse_day(as_of, err) or date.today()
+        found = answer(lambda s: s.controls(as_of=day))
+        if as_json:
+            return _emit([graphql_answers.control_status(c) for c in found])
+        table = Table(title=f"export controls on {day.isoformat()}")
+        for column in ("control", "issuer", "status", "decided by", "in force from", "licences"):
             table.add_column(column)
-        for p in result.products:
-            cover = f"{p.cover_weeks[0]:g}-{p.cover_weeks[1]:g}" if p.cover_weeks else ""
-            weeks = (
-                f"{p.weeks_to_stockout[0]:.1f}-{p.weeks_to_stockout[1]:.1f}"
-                if p.weeks_to_stockout
-                else ""
-            )
-            runs_out = {True: "yes", False: "no", None: ""}[p.runs_out_within_duration]
+        for c in found:
             table.add_row(
-                p.product.id, f"{p.controlled:.1%}", f"{p.shortfall:.1%}", cover, weeks, runs_out
+                c.control.id,
+                c.issuer,
+                c.status,
+                c.act.id if c.act else "-",
+                c.in_force_from or "-",
+                ", ".join(x.exporter.id for x in c.licences if x.exporter) or "-",
             )
         out.print(table)
+
+
+def _print_scenario(result: Scenario, out: Console) -> None:
+    name = result.control.name if result.control else "custom control"
+    decided = f" ({result.act.id})" if result.act else ""
+    out.print(
+        f"{name}: {result.status}{decided} on {result.as_of}; approval "
+        f"{_pct(result.approval_rate, digits=0)}, {_num(result.duration_weeks)} weeks "
+        f"from {result.start}"
+    )
+    if result.counted_from and result.in_force:
+        out.print(f"stock-outs counted from {result.counted_from}")
+    if result.licensed:
+        out.print("general licences: " + ", ".join(x.id for x in result.licensed))
+    if not result.in_force:
+        again = (
+            f"it binds again on {result.counted_from}"
+            if result.counted_from
+            else "it does not bind again"
+        )
+        out.print(f"nothing is blocked on {result.as_of}: the control is {result.status}; {again}")
+        return
+    if not result.products:
+        out.print("no product's supply passes a controlled export")
+        return
+    table = Table(title="products")
+    for column in ("product", "controlled", "shortfall", "cover (wk)", "stock-out", "runs out"):
+        table.add_column(column)
+    for p in result.products:
+        cover = f"{_num(p.cover_weeks[0])}-{_num(p.cover_weeks[1])}" if p.cover_weeks else "-"
+        weeks = (
+            f"{p.weeks_to_stockout[0]:.1f}-{p.weeks_to_stockout[1]:.1f} wk"
+            + (f" ({p.stockout_dates[0]} to {p.stockout_dates[1]})" if p.stockout_dates else "")
+            if p.weeks_to_stockout
+            else "-"
+        )
+        runs_out = {True: "yes", False: "no", None: "-"}[p.runs_out_within_duration]
+        table.add_row(p.product.id, _pct(p.controlled), _pct(p.shortfall), cover, weeks, runs_out)
+    out.print(table)
+    for title, groups in (("OEMs", result.oems), ("end uses", result.end_uses)):
+        if groups:
+            grouped = Table(title=title)
+            for column in ("id", "name", "shortfall (largest)", "products"):
+                grouped.add_column(column)
+            for g in groups:
+                grouped.add_row(g.entity.id, g.entity.name, _pct(g.shortfall), str(g.products))
+            out.print(grouped)
+    if result.volumes:
+        volumes = Table(title="volumes (tonnes a year)")
+        for column in ("holder", "item", "kind", "year", "tonnes", "short"):
+            volumes.add_column(column)
+        for v in result.volumes:
+            volumes.add_row(
+                v.holder.id,
+                v.item.id,
+                v.kind,
+                str(v.year) if v.year is not None else "-",
+                _num(v.tonnes),
+                _num(v.shortfall_tonnes),
+            )
+        out.print(volumes)

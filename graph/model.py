@@ -23,6 +23,7 @@ class Label(StrEnum):
     PRODUCT = "Product"
     END_USE = "EndUse"
     EXPORT_CONTROL = "ExportControl"
+    CONTROL_ACT = "ControlAct"
     OBSERVATION = "Observation"
 
 
@@ -40,6 +41,8 @@ class RelType(StrEnum):
     COVERS = "COVERS"
     ISSUED_BY = "ISSUED_BY"
     SUSPENDS = "SUSPENDS"
+    ACTS_ON = "ACTS_ON"
+    GRANTED_TO = "GRANTED_TO"
     CONSUMES = "CONSUMES"
     HOLDS_STOCK = "HOLDS_STOCK"
     ABOUT = "ABOUT"
@@ -165,6 +168,21 @@ NODES: dict[Label, NodeSpec] = {
             },
         ),
         NodeSpec(
+            Label.CONTROL_ACT,
+            {
+                "id": S,
+                "name": S,
+                "control": S,
+                "kind": S,
+                "issued": S,
+                "start": S,
+                "until": S,
+                "exporter": S,
+                "url": S,
+                **PROVENANCE,
+            },
+        ),
+        NodeSpec(
             Label.OBSERVATION,
             {
                 "id": S,
@@ -267,6 +285,16 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
             RelType.SUSPENDS,
             ((Label.EXPORT_CONTROL, Label.EXPORT_CONTROL),),
             {"key": S, "from_date": S, "until_date": S, **PROVENANCE},
+        ),
+        RelSpec(
+            RelType.ACTS_ON,
+            ((Label.CONTROL_ACT, Label.EXPORT_CONTROL),),
+            {"key": S, **PROVENANCE},
+        ),
+        RelSpec(
+            RelType.GRANTED_TO,
+            ((Label.CONTROL_ACT, Label.COMPANY),),
+            {"key": S, **PROVENANCE},
         ),
         RelSpec(
             RelType.CONSUMES,

@@ -636,6 +636,66 @@ class ControlItemRow(Cited):
         return [], [rel]
 
 
+class ActKind(StrEnum):
+    SUSPEND = "suspend"
+    EXTEND = "extend"
+    AMEND = "amend"
+    LIFT = "lift"
+    GENERAL_LICENCE = "general_licence"
+
+
+class ControlActRow(Cited):
+    """What happened to a control, as it happened: see docs/data-format.md (control_acts)."""
+
+    file: ClassVar[str] = "control_acts.csv"
+    id: Id
+    name: Text
+    control: Id
+    kind: ActKind
+    issued: str
+    start: str | None = None
+    until: str | None = None
+    exporter: Id | None = None
+    url: str | None = None
+
+    _dates = field_validator("issued", "start", "until")(_check_date)
+
+    def declares(self) -> list[tuple[str, Label]]:
+        return [(self.id, Label.CONTROL_ACT)]
+
+    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+        first = self.start or self.issued
+        if self.until is not None and self.until <= first:
+            raise FieldProblem("until", f"is not after the act's start ({first})")
+        licence = self.kind is ActKind.GENERAL_LICENCE
+        if licence and self.exporter is None:
+            raise FieldProblem("exporter", "a general licence names the exporter granted it")
+        if not licence and self.exporter is not None:
+            raise FieldProblem("exporter", "only a general licence names an exporter")
+        if self.kind is ActKind.EXTEND and self.until is None:
+            raise FieldProblem("until", "an extension gives the suspension's new end")
+        _expect(resolve, "control", self.control, Label.EXPORT_CONTROL)
+        node = self.node(
+            Label.CONTROL_ACT,
+            self.id,
+            name=self.name,
+            control=self.control,
+            kind=self.kind.value,
+            issued=self.issued,
+            start=self.start,
+            until=self.until,
+            exporter=self.exporter,
+            url=self.url,
+        )
+        rels = [self.rel(resolve, RelType.ACTS_ON, ("id", self.id), ("control", self.control))]
+        if self.exporter is not None:
+            _expect(resolve, "exporter", self.exporter, Label.COMPANY)
+            rels.append(
+                self.rel(resolve, RelType.GRANTED_TO, ("id", self.id), ("exporter", self.exporter))
+            )
+        return [node], rels
+
+
 class ConsumptionKind(StrEnum):
     ACTUAL = "actual"
     FORECAST = "forecast"
@@ -757,6 +817,7 @@ ROW_MODELS: tuple[type[Row], ...] = (
     MarketShareRow,
     SourcingRow,
     ControlItemRow,
+    ControlActRow,
     ConsumptionRow,
     InventoryRow,
 )

@@ -2,12 +2,18 @@
 
 This is the edge: each engine answer type has its GraphQL twin here and is converted once,
 by the function of the same name (``exposure``, ``dependent``, ``concentration``,
-``scenario``). Stages and bases go out as their string values.
+``scenario``, ``control_status``). Stages and bases go out as their string values.
+``as_json`` gives the GraphQL shape of any of them (camelCase names), which the CLI's
+``--json`` prints, so a script can switch between the two.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
+from typing import Any
+
 import strawberry
+from strawberry.utils.str_converters import to_camel_case
 
 from graph.engine import answers as a
 
@@ -34,11 +40,14 @@ class StageShare:
     share: float = strawberry.field(description="Fraction (0..1) of the rare-earth content.")
     company_share: float = strawberry.field(description="Part of share from company links.")
     market_share: float = strawberry.field(description="Part of share from market shares.")
+    trade_share: float = strawberry.field(
+        description="Part of share from the consumer's country's supply mix (trade flows)."
+    )
     coverage: float = strawberry.field(
         description="Fraction of the flow reaching this stage whose country is known."
     )
     basis: str = strawberry.field(
-        description="company, market, mixed or none: which kind of fact the stage used."
+        description="company, market, trade, mixed or none: which kind of fact the stage used."
     )
 
 
@@ -84,6 +93,9 @@ class Dependent:
     product: Ref | None = strawberry.field(description="The product (product rankings only).")
     share: float
     stage: str = strawberry.field(description="The stage where the dependence is highest.")
+    basis: str = strawberry.field(
+        description="company, market or mixed: which kind of fact the share at that stage used."
+    )
     oems: list[Ref]
     end_uses: list[Ref]
     products: list[Ref]
@@ -161,12 +173,57 @@ class Scenario:
     as_of: str
     in_force: bool
     status: str
+    counted_from: str | None = strawberry.field(
+        description="The day stock-outs count from: the first day of the in-force period "
+        "holding asOf, or the day the control binds again (null: never)."
+    )
+    act: Ref | None = strawberry.field(
+        description="The act that decides the status (a suspension, a lift ...), if any."
+    )
+    licensed: list[Ref] = strawberry.field(
+        description="Exporters holding a general licence on asOf: their shipments pass."
+    )
     products: list[ProductImpact]
     oems: list[GroupImpact]
     end_uses: list[GroupImpact]
     volumes: list[VolumeImpact]
     sources: list[SourceRef]
     graph_version: int
+
+
+@strawberry.type(description="An act on an export control: suspension, extension, lift ...")
+class Act:
+    id: strawberry.ID
+    name: str
+    kind: str = strawberry.field(description="suspend, extend, amend, lift or general_licence.")
+    issued: str
+    start: str = strawberry.field(description="The day it takes effect.")
+    until: str | None = strawberry.field(
+        description="A suspension's end, or a general licence's expiry."
+    )
+    exporter: Ref | None = strawberry.field(description="General licences: who holds it.")
+    source: SourceRef | None
+
+
+@strawberry.type(description="An export control on one day: its status and why.")
+class ControlStatus:
+    control: Ref
+    issuer: str
+    as_of: str
+    in_force: bool
+    state: str = strawberry.field(
+        description="in_force, not_yet_in_force, suspended, expired or lifted."
+    )
+    status: str
+    act: Act | None = strawberry.field(
+        description="The act that decides the state; null when the control's own dates do."
+    )
+    licences: list[Act] = strawberry.field(description="General licences in force on the day.")
+    in_force_from: str | None = strawberry.field(
+        description="In force: the first day of this unbroken period (null: since its "
+        "start). Otherwise: the day it binds again (null: never)."
+    )
+    acts: list[Act] = strawberry.field(description="Every recorded act, in order.")
 
 
 def ref(named: a.Named) -> Ref:
@@ -200,6 +257,7 @@ def exposure(answer: a.Exposure) -> Exposure:
                 share=s.share,
                 company_share=s.company_share,
                 market_share=s.market_share,
+                trade_share=s.trade_share,
                 coverage=s.coverage,
                 basis=s.basis.value,
             )
@@ -233,6 +291,7 @@ def dependent(answer: a.Dependent) -> Dependent:
         product=ref(answer.subject) if is_product else None,
         share=answer.share,
         stage=answer.stage.value,
+        basis=answer.basis.value,
         oems=refs(answer.oems),
         end_uses=refs(answer.end_uses),
         products=refs(answer.products),
@@ -268,6 +327,9 @@ def scenario(answer: a.Scenario) -> Scenario:
         as_of=answer.as_of,
         in_force=answer.in_force,
         status=answer.status,
+        counted_from=answer.counted_from,
+        act=ref(answer.act) if answer.act else None,
+        licensed=refs(answer.licensed),
         products=[
             ProductImpact(
                 product=ref(p.product),
@@ -307,3 +369,41 @@ def _groups(groups: tuple[a.GroupImpact, ...]) -> list[GroupImpact]:
         GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products)
         for g in groups
     ]
+
+
+def control_act(act: a.ActInfo) -> Act:
+    return Act(
+        id=strawberry.ID(act.id),
+        name=act.name,
+        kind=act.kind,
+        issued=act.issued,
+        start=act.start,
+        until=act.until,
+        exporter=ref(act.exporter) if act.exporter else None,
+        source=source_ref(act.source) if act.source else None,
+    )
+
+
+def control_status(answer: a.ControlStatus) -> ControlStatus:
+    return ControlStatus(
+        control=ref(answer.control),
+        issuer=answer.issuer,
+        as_of=answer.as_of,
+        in_force=answer.in_force,
+        state=answer.state,
+        status=answer.status,
+        act=control_act(answer.act) if answer.act else None,
+        licences=[control_act(x) for x in answer.licences],
+        in_force_from=answer.in_force_from,
+        acts=[control_act(x) for x in answer.acts],
+    )
+
+
+def as_json(value: Any) -> Any:
+    """A converted answer (or a list of them) as the JSON a GraphQL query selecting every
+    field returns: camelCase names, the same nesting."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {to_camel_case(f.name): as_json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    return value

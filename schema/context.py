@@ -42,6 +42,12 @@ class Context:
         """A copy sharing everything but the DataLoaders, which are one request's."""
         return dataclasses.replace(self)
 
+    def note_write(self, version: GraphVersion) -> None:
+        """This process wrote the graph (a load through the server): serve ``version`` from
+        the next request on, without waiting for the re-check."""
+        if self.versions is not None:
+            self.versions.note_write(version)
+
     async def call(self, fn: Callable[[Store], T]) -> T:
         """Run a blocking store call off the event loop."""
         return await anyio.to_thread.run_sync(fn, self.store)

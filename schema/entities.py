@@ -169,6 +169,17 @@ class ExportControl(Entity):
         return await _related(info, Label.EXPORT_CONTROL, self.id, RelType.COVERS, outgoing=True)
 
 
+@strawberry.type(description="An act on an export control (control_acts.csv).")
+class ControlAct(Entity):
+    control: str | None = None
+    kind: str | None = None
+    issued: str | None = None
+    start: str | None = None
+    until: str | None = None
+    exporter: str | None = None
+    url: str | None = None
+
+
 @strawberry.type
 class Observation(Entity):
     metric: str | None = None
@@ -194,6 +205,7 @@ ENTITY_TYPES: dict[Label, type[Entity]] = {
     Label.PRODUCT: Product,
     Label.END_USE: EndUse,
     Label.EXPORT_CONTROL: ExportControl,
+    Label.CONTROL_ACT: ControlAct,
     Label.OBSERVATION: Observation,
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextvars import ContextVar
 
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -15,6 +16,9 @@ from strawberry.extensions import SchemaExtension
 from graph.errors import CycleError, NotFound, QueryError, StoreUnavailable, SupplyGraphError
 
 log = logging.getLogger("supplygraph.api")
+
+error_codes: ContextVar[list[str] | None] = ContextVar("supplygraph_error_codes", default=None)
+"""The HTTP edge sets a list here per request; the codes of the errors answered are added."""
 
 CODES: tuple[tuple[type[Exception], str], ...] = (
     (NotFound, "NOT_FOUND"),
@@ -28,7 +32,8 @@ CODES: tuple[tuple[type[Exception], str], ...] = (
 def error_code(error: GraphQLError) -> tuple[str, str]:
     original = error.original_error
     if original is None:
-        return "GRAPHQL_VALIDATION", error.message
+        code = (error.extensions or {}).get("code")
+        return (code if isinstance(code, str) else "GRAPHQL_VALIDATION"), error.message
     for kind, code in CODES:
         if isinstance(original, kind):
             return code, str(original)
@@ -56,3 +61,6 @@ class TypedErrors(SchemaExtension):
                 )
             )
         result.errors = typed
+        noted = error_codes.get()
+        if noted is not None:
+            noted.extend(str((e.extensions or {})["code"]) for e in typed)

@@ -1,4 +1,8 @@
-"""The Query root: analysts' questions, entity lists with cursor pagination, and lookups."""
+"""The Query root: analysts' questions, entity lists with cursor pagination, and lookups.
+
+The questions are nullable fields: where one fails (a supply cycle, a bad argument), its
+error is listed and the rest of the document still answers (GraphQL nulls only that field).
+"""
 
 from __future__ import annotations
 
@@ -92,7 +96,7 @@ class Query:
         item: strawberry.ID | None = None,
         kind: SubjectKind = SubjectKind.PRODUCT,
         limit: int | None = None,
-    ) -> list[answers.Dependent]:
+    ) -> list[answers.Dependent] | None:
         snapshot = await info.context.snapshot()
         found = snapshot.dependents(
             country, str(item) if item is not None else None, kind, limit=limit
@@ -113,7 +117,7 @@ class Query:
         stage: Stage | None = None,
         year: int | None = None,
         threshold: float = CRMA_BENCHMARK,
-    ) -> list[answers.Concentration]:
+    ) -> list[answers.Concentration] | None:
         snapshot = await info.context.snapshot()
         found = snapshot.concentration(
             item=str(item) if item is not None else None,
@@ -141,7 +145,7 @@ class Query:
         start: date | None = None,
         duration_weeks: float = 8.0,
         as_of: date | None = None,
-    ) -> answers.Scenario:
+    ) -> answers.Scenario | None:
         snapshot = await info.context.snapshot()
         answer = snapshot.scenario(
             today=info.context.today(),
@@ -164,11 +168,22 @@ class Query:
     )
     async def exposure(
         self, info: Info, product: strawberry.ID, country: str, paths: int = 5
-    ) -> answers.Exposure:
-        if not 0 <= paths <= 50:
-            raise QueryError(f"paths must be between 0 and 50, got {paths}")
+    ) -> answers.Exposure | None:
         snapshot = await info.context.snapshot()
         return answers.exposure(snapshot.exposure(str(product), country, paths=paths))
+
+    @strawberry.field(
+        description=(
+            "Every export control on a day (default: today): in force or not, the act that "
+            "decides it (suspension, extension, lift ...), and general licences in force."
+        )
+    )
+    async def controls(
+        self, info: Info, as_of: date | None = None
+    ) -> list[answers.ControlStatus] | None:
+        snapshot = await info.context.snapshot()
+        found = snapshot.controls(as_of=as_of or info.context.today())
+        return [answers.control_status(c) for c in found]
 
     @strawberry.field
     async def graph(self, info: Info) -> GraphInfo:

@@ -30,8 +30,10 @@ class StageBasis(StrEnum):
 
     COMPANY = "company"
     MARKET = "market"
+    TRADE = "trade"
+    """The consumer's country's own supply mix, from trade flows (graph.engine.trade)."""
     MIXED = "mixed"
-    """Both company links and market shares."""
+    """More than one of company links, market shares and trade mixes."""
     NONE = "none"
     """No origin known at this stage."""
 
@@ -61,6 +63,8 @@ class StageShare:
     coverage: float
     """Fraction of the flow reaching this stage whose country is known."""
     basis: StageBasis
+    trade_share: float = 0.0
+    """Part of share from the consumer's country's trade mix."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class Dependent:
     subject: Named
     share: float
     stage: Stage
+    basis: StageBasis
+    """Which kind of fact the share at that stage rests on (company, market or mixed)."""
     oems: tuple[Named, ...]
     end_uses: tuple[Named, ...]
     products: tuple[Named, ...]
@@ -180,9 +186,50 @@ class Scenario:
     as_of: str
     in_force: bool
     status: str
+    counted_from: str | None
+    """The day stock-outs count from: the first day of the in-force period on ``as_of``,
+    or the day the control binds again (None: it never does)."""
+    act: Named | None
+    """The act that decides the status (a suspension, a lift ...), if one does."""
+    licensed: tuple[Named, ...]
+    """Exporters holding a general licence on ``as_of``: their shipments pass."""
     products: tuple[ProductImpact, ...]
     oems: tuple[GroupImpact, ...]
     end_uses: tuple[GroupImpact, ...]
     volumes: tuple[VolumeImpact, ...]
     sources: tuple[SourceInfo, ...]
     version: GraphVersion
+
+
+@dataclass(frozen=True)
+class ActInfo:
+    id: str
+    name: str
+    kind: str
+    issued: str
+    start: str
+    until: str | None
+    exporter: Named | None
+    source: SourceInfo | None
+
+
+@dataclass(frozen=True)
+class ControlStatus:
+    """One export control on one day: its state and the act that decides it."""
+
+    control: Named
+    issuer: str
+    as_of: str
+    in_force: bool
+    state: str
+    """in_force, not_yet_in_force, suspended, expired or lifted."""
+    status: str
+    act: ActInfo | None
+    """The deciding act; None when the control's own dates decide."""
+    licences: tuple[ActInfo, ...]
+    """General licences in force on the day."""
+    in_force_from: str | None
+    """When in force: the first day of this unbroken period (None: since its start);
+    otherwise the day it binds again (None: never)."""
+    acts: tuple[ActInfo, ...]
+    """Every recorded act, in order."""

@@ -13,7 +13,8 @@ import numpy.typing as npt
 
 from graph.engine.answers import EPSILON, Dependent, Named, SubjectKind
 from graph.engine.controls import covered_items
-from graph.engine.propagation import STAGES, through_exposure
+from graph.engine.exposure import stage_basis
+from graph.engine.propagation import STAGES, element_exposure, through_exposure
 from graph.errors import NotFound, QueryError
 from graph.model import Label
 
@@ -36,18 +37,19 @@ def dependents(
     c = snapshot.country_column(country)
     if c is None:
         return []
-    per_stage = _per_stage(snapshot, item)[:, :, c]
+    by_basis = _per_stage(snapshot, item)[:, :, :, c]
     if kind is SubjectKind.PRODUCT:
         keys = snapshot.products
-        table = per_stage[snapshot.product_rows]
+        split = by_basis[snapshot.product_rows]
         members = [[p] for p in snapshot.products]
     else:
         groups = sorted(_groups(snapshot, kind).items())
         keys = [key for key, _ in groups]
-        table = np.array(
-            [per_stage[[snapshot.row(p) for p in products]].mean(axis=0) for _, products in groups]
-        ).reshape(len(groups), len(STAGES))
+        split = np.array(
+            [by_basis[[snapshot.row(p) for p in products]].mean(axis=0) for _, products in groups]
+        ).reshape(len(groups), len(snapshot.propagation.bases), len(STAGES))
         members = [products for _, products in groups]
+    table = split.sum(axis=1)
     best_stage = table.argmax(axis=1)
     best = table[np.arange(len(keys)), best_stage]
     order = sorted((i for i in np.flatnonzero(best > EPSILON)), key=lambda i: (-best[i], keys[i]))
@@ -59,6 +61,12 @@ def dependents(
                 subject=snapshot.named(keys[i]),
                 share=float(best[i]),
                 stage=STAGES[int(best_stage[i])],
+                basis=stage_basis(
+                    {
+                        basis: float(split[i, b, best_stage[i]])
+                        for b, basis in enumerate(snapshot.propagation.bases)
+                    }
+                ),
                 oems=snapshot.names(o for p in products for o in snapshot.data.oems.get(p, [])),
                 end_uses=snapshot.names(e for p in products for e in snapshot.end_uses_of[p]),
                 products=snapshot.names(products),
@@ -72,7 +80,7 @@ def stage_table(
 ) -> list[tuple[Named, npt.NDArray[np.float64]]]:
     """For each product (or OEM, or end use): a stages x countries matrix of shares,
     columns in the order of ``snapshot.countries``."""
-    per_stage = _per_stage(snapshot, item)
+    per_stage = _per_stage(snapshot, item).sum(axis=1)
     return [
         (snapshot.named(key), per_stage[[snapshot.row(p) for p in products]].mean(axis=0))
         for key, products in sorted(_groups(snapshot, kind).items())
@@ -80,22 +88,29 @@ def stage_table(
 
 
 def item_targets(snapshot: Snapshot, item: str) -> frozenset[int]:
-    """The positions of ``item`` (with its grades), or of every item holding an element."""
+    """The positions of ``item`` with its grades; for an element, of the materials that
+    hold it in a controlled form (oxide, compound, metal, alloy): one rule with scenarios."""
     data = snapshot.data
-    if data.labels.get(item) is Label.ELEMENT:
-        items = {i for i, elements in data.elements.items() if item in elements}
-    elif item in data.items:
-        items = set(covered_items(data, frozenset({item})))
-    else:
+    if data.labels.get(item) is not Label.ELEMENT and item not in data.items:
         raise NotFound(f"no element, material, magnet type or component with id '{item}'")
+    items = covered_items(data, frozenset({item}))
     return frozenset(i for i, p in enumerate(snapshot.network.positions) if p.item in items)
 
 
 def _per_stage(snapshot: Snapshot, item: str | None) -> npt.NDArray[np.float64]:
-    """Shares by position, stage and country (both bases): through ``item`` if given."""
+    """Shares by position, basis, stage and country: through ``item`` if given.
+
+    Through an element: the flow through the materials that hold it, and a magnet's own
+    step only for the element's share of it (the part of its bill of materials that goes
+    into those materials; nothing where the bill of materials does not say)."""
     if item is None:
-        return snapshot.total
-    return through_exposure(snapshot.propagation, item_targets(snapshot, item))
+        return snapshot.propagation.exposure
+    targets = item_targets(snapshot, item)
+    if snapshot.data.labels.get(item) is not Label.ELEMENT:
+        return through_exposure(snapshot.propagation, targets)
+    holding = {i for i, elements in snapshot.data.elements.items() if item in elements}
+    holders = frozenset(i for i, p in enumerate(snapshot.network.positions) if p.item in holding)
+    return element_exposure(snapshot.network, snapshot.propagation, targets, holders - targets)
 
 
 def _groups(snapshot: Snapshot, kind: SubjectKind) -> dict[str, list[str]]:

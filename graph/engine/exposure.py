@@ -17,13 +17,21 @@ from graph.engine.answers import (
     StageBasis,
     StageShare,
 )
-from graph.engine.propagation import BASES, STAGES, top_routes
+from graph.engine.network import Basis
+from graph.engine.propagation import STAGES, top_routes
+from graph.errors import QueryError
 
 if TYPE_CHECKING:
     from graph.engine.snapshot import Snapshot
 
 
+MAX_PATHS = 50
+
+
 def exposure(snapshot: Snapshot, subject: str, country: str, *, paths: int = 5) -> Exposure:
+    """``paths`` heaviest routes (0 to 50; 0 gives none)."""
+    if not 0 <= paths <= MAX_PATHS:
+        raise QueryError(f"paths must be between 0 and {MAX_PATHS}, got {paths}")
     c = snapshot.country_column(country)
     rows, products = snapshot.subject_products(subject)
     prop = snapshot.propagation
@@ -31,15 +39,19 @@ def exposure(snapshot: Snapshot, subject: str, country: str, *, paths: int = 5) 
     reach = prop.reach[rows].mean(axis=0)
     stages: list[StageShare] = []
     for s, stage in enumerate(STAGES):
-        by_basis = [float(mean[b, s, c]) if c is not None else 0.0 for b in range(2)]
-        known = [float(mean[b, s, :].sum()) for b in range(len(BASES))]
+        by_basis = {
+            basis: float(mean[b, s, c]) if c is not None else 0.0
+            for b, basis in enumerate(prop.bases)
+        }
+        known = {basis: float(mean[b, s, :].sum()) for b, basis in enumerate(prop.bases)}
         stages.append(
             StageShare(
                 stage=stage,
-                share=sum(by_basis),
-                company_share=by_basis[0],
-                market_share=by_basis[1],
-                coverage=min(1.0, sum(known) / reach[s]) if reach[s] > EPSILON else 0.0,
+                share=sum(by_basis.values()),
+                company_share=by_basis[Basis.COMPANY],
+                market_share=by_basis[Basis.MARKET],
+                trade_share=by_basis.get(Basis.TRADE, 0.0),
+                coverage=min(1.0, sum(known.values()) / reach[s]) if reach[s] > EPSILON else 0.0,
                 basis=stage_basis(known),
             )
         )
@@ -81,13 +93,10 @@ def _step(snapshot: Snapshot, i: int) -> PathStep:
     return PathStep(snapshot.named(position.item), supplier)
 
 
-def stage_basis(known: list[float]) -> StageBasis:
-    """From the known shares by basis (company, market) of one stage."""
-    company, market = (k > EPSILON for k in known)
-    if company and market:
+def stage_basis(known: dict[Basis, float]) -> StageBasis:
+    """From the known shares by basis of one stage: the one basis used, ``mixed`` for
+    more than one, ``none`` for none."""
+    used = [basis for basis, share in known.items() if share > EPSILON]
+    if len(used) > 1:
         return StageBasis.MIXED
-    if company:
-        return StageBasis.COMPANY
-    if market:
-        return StageBasis.MARKET
-    return StageBasis.NONE
+    return StageBasis(used[0].value) if used else StageBasis.NONE

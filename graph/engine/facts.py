@@ -3,6 +3,10 @@
 Pure: takes plain node and relationship records, returns ``SupplyData``. Where several
 sources state the same fact, one is chosen: highest confidence, then the latest year, then
 the source id (so the choice is stable). Every choice keeps its source for provenance.
+
+One room for every fact the engine reads (bill of materials, market, sourcing, sites,
+stock, volumes, trade flows), so it runs a little past 400 lines: splitting it would
+scatter the one place where extracted records become engine facts.
 """
 
 from __future__ import annotations
@@ -10,8 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 from typing import Any, NamedTuple
 
+from graph.errors import QueryError
 from graph.model import Label, RelType, Stage
 from graph.records import NodeRef, RelRef
 
@@ -29,6 +36,7 @@ ANALYSIS_LABELS = (
     Label.COUNTRY,
     Label.SOURCE,
     Label.EXPORT_CONTROL,
+    Label.CONTROL_ACT,
 )
 ANALYSIS_RELATIONSHIPS = (
     RelType.CONTAINS,
@@ -59,6 +67,8 @@ ANALYSIS_PROPERTIES = frozenset(
         "as_of",
         "kind",
         "scope",
+        "hs_code",
+        "value_usd",
     }
 )
 """The relationship properties build_supply reads; extraction fetches only these."""
@@ -97,6 +107,9 @@ class Item:
     """None for products: the analysis stops at components."""
     form: str | None = None
     """Materials only: concentrate, oxide, compound, metal, alloy."""
+    hs_code: str | None = None
+    family: str | None = None
+    """Magnet types only: ndfeb, smco, ferrite, alnico."""
 
 
 class BomEdge(NamedTuple):
@@ -159,6 +172,76 @@ class Volume:
     fact: Fact
 
 
+def day_of(text: str) -> date:
+    """An ISO date, or a year or month meaning its first day (``2025-04`` is 1 April)."""
+    try:
+        if len(text) == 4:
+            return date(int(text), 1, 1)
+        if len(text) == 7:
+            return date(int(text[:4]), int(text[5:7]), 1)
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise QueryError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from e
+
+
+class ActKind(StrEnum):
+    SUSPEND = "suspend"
+    EXTEND = "extend"
+    AMEND = "amend"
+    LIFT = "lift"
+    GENERAL_LICENCE = "general_licence"
+
+
+@dataclass(frozen=True)
+class Act:
+    id: str
+    kind: ActKind
+    issued: str
+    """The day the act was published."""
+    start: str | None = None
+    """The day it takes effect (default: ``issued``)."""
+    until: str | None = None
+    """A suspension's or extension's end; a general licence's expiry."""
+    exporter: str | None = None
+    """General licences: the company granted it."""
+    name: str | None = None
+    source: str | None = None
+
+    @property
+    def first_day(self) -> date:
+        return day_of(self.start or self.issued)
+
+    @property
+    def last_day(self) -> date | None:
+        """The first day it no longer applies."""
+        return day_of(self.until) if self.until else None
+
+    def applies_on(self, day: date) -> bool:
+        end = self.last_day
+        return self.first_day <= day and (end is None or day < end)
+
+
+class TradeFlow(NamedTuple):
+    """One TRADES relationship: ``exporter`` -> ``importer`` of an item in a year."""
+
+    exporter: str
+    importer: str
+    item: str
+    hs_code: str | None
+    year: int
+    tonnes: float | None
+    value_usd: float | None
+    scope: str | None
+    fact: Fact
+
+
+class Output(NamedTuple):
+    """A country's own output of an item in tonnes (PRODUCES with tonnes)."""
+
+    tonnes: float
+    fact: Fact
+
+
 @dataclass
 class SupplyData:
     items: dict[str, Item] = field(default_factory=dict)
@@ -182,14 +265,23 @@ class SupplyData:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     covers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    acts: dict[str, list[Act]] = field(default_factory=lambda: defaultdict(list))
+    """Each control's acts (suspensions, extensions, licences ...), as recorded."""
     stock: list[StockCover] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
+    trades: dict[str, list[TradeFlow]] = field(default_factory=lambda: defaultdict(list))
+    """Trade flows by importing country."""
+    output: dict[tuple[str, str], Output] = field(default_factory=dict)
+    """(country, item): the chosen PRODUCES figure in tonnes, where one gives tonnes."""
+    producers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Countries any source says make each item (a share or tonnes above zero)."""
     warnings: list[str] = field(default_factory=list)
 
 
 def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData:
     data = SupplyData()
     facilities: dict[str, NodeRef] = {}
+    acts: list[NodeRef] = []
     for node in nodes:
         data.labels[node.id] = node.label
         data.names[node.id] = str(node.properties.get("name") or node.properties.get("title") or "")
@@ -201,6 +293,8 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
                 data.names[node.id],
                 Stage(stage) if stage else None,
                 node.properties.get("form"),
+                hs_code=node.properties.get("hs_code"),
+                family=node.properties.get("family"),
             )
             grade_of = node.properties.get("grade_of")
             if grade_of:
@@ -215,13 +309,33 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
             data.sources[node.id] = dict(node.properties)
         elif node.label is Label.EXPORT_CONTROL:
             data.controls[node.id] = dict(node.properties)
+        elif node.label is Label.CONTROL_ACT:
+            acts.append(node)
 
+    for node in acts:
+        props = node.properties
+        data.acts[str(props["control"])].append(
+            Act(
+                id=node.id,
+                kind=ActKind(str(props["kind"])),
+                issued=str(props["issued"]),
+                start=props.get("start"),
+                until=props.get("until"),
+                exporter=props.get("exporter"),
+                name=props.get("name"),
+                source=props.get("source"),
+            )
+        )
+    for found in data.acts.values():
+        found.sort(key=lambda a: (a.first_day, a.issued, a.id))
     by_type: dict[RelType, list[RelRef]] = defaultdict(list)
     for rel in rels:
         by_type[rel.type].append(rel)
 
     _choose_bom(data, by_type[RelType.CONTAINS] + by_type[RelType.MADE_FROM])
     _choose_market(data, by_type[RelType.PRODUCES])
+    _outputs(data, by_type[RelType.PRODUCES])
+    _trades(data, by_type[RelType.TRADES])
     for rel in by_type[RelType.SOURCES_FROM]:
         share = rel.properties.get("share")
         item = str(rel.properties.get("item"))
@@ -323,6 +437,43 @@ def _mix(item: str, group: list[RelRef]) -> MarketMix | None:
         shares = {r.start: float(r.properties.get("tonnes") or 0.0) / total for r in group}
     fact = min((fact_of(r.properties) for r in group), key=lambda f: f.preference)
     return MarketMix(item, shares, fact)
+
+
+def _outputs(data: SupplyData, rels: list[RelRef]) -> None:
+    """Who makes each item, and each country's own output in tonnes where a source gives
+    it (the best such figure, chosen as any other fact)."""
+    for rel in rels:
+        share, tonnes = rel.properties.get("share"), rel.properties.get("tonnes")
+        if (share is not None and float(share) > 0) or (tonnes is not None and float(tonnes) > 0):
+            data.producers[rel.end].add(rel.start)
+        if tonnes is None:
+            continue
+        output = Output(float(tonnes), fact_of(rel.properties))
+        current = data.output.get((rel.start, rel.end))
+        if current is None or output.fact.preference < current.fact.preference:
+            data.output[(rel.start, rel.end)] = output
+
+
+def _trades(data: SupplyData, rels: list[RelRef]) -> None:
+    for rel in rels:
+        props = rel.properties
+        year = props.get("year")
+        if year is None:
+            continue
+        tonnes, value = props.get("tonnes"), props.get("value_usd")
+        data.trades[rel.end].append(
+            TradeFlow(
+                rel.start,
+                rel.end,
+                str(props.get("item") or ""),
+                props.get("hs_code"),
+                int(year),
+                float(tonnes) if tonnes is not None else None,
+                float(value) if value is not None else None,
+                props.get("scope"),
+                fact_of(props),
+            )
+        )
 
 
 def _sites(

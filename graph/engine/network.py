@@ -1,7 +1,9 @@
 """The propagation network: a DAG whose nodes are supply positions.
 
 A position is an item on the world market (``supplier`` None: its origin is the market-level
-country mix) or an item as made by one company (its origin is that company's sites). An edge
+country mix), an item as one country's supply (``country``: where the consumer's country is
+known and has trade data for the item, its origin is that country's mix from graph.engine.trade)
+or an item as made by one company (its origin is that company's sites). An edge
 ``parent -> child`` carries the fraction of the parent's rare-earth content that flows from
 that position; a bill-of-materials share is split between named suppliers (company-level
 links) and the market for whatever those links leave uncovered.
@@ -15,12 +17,15 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from graph.engine.facts import SupplierLink, SupplyData
-from graph.model import Stage
+from graph.engine.trade import CountryMix, country_mixes
+from graph.model import Label, Stage
 
 
 class Basis(StrEnum):
     COMPANY = "company"
     MARKET = "market"
+    TRADE = "trade"
+    """The consumer's country's own supply mix, from trade flows."""
 
 
 class Position(NamedTuple):
@@ -30,6 +35,8 @@ class Position(NamedTuple):
     supplier: str | None = None
     context: str | None = None
     """The nearest consumer above whose sourcing links still apply below (None: none)."""
+    country: str | None = None
+    """Supplier unknown, buyer in this country: the item as that country's supply."""
 
 
 class OriginShare(NamedTuple):
@@ -93,6 +100,7 @@ def build_network(data: SupplyData) -> Network:
     else is shared.
     """
     net = Network()
+    mixes = country_mixes(data)
     rules: dict[str, set[str]] = {}
     for consumer, item in data.sourcing:
         rules.setdefault(consumer, set()).add(item)
@@ -102,7 +110,7 @@ def build_network(data: SupplyData) -> Network:
         """Whether an item ``context`` has sourcing rules for lies below ``child``."""
         return any(child in above.of(item) for item in rules[context])
 
-    origins: dict[tuple[str, str | None], list[OriginShare]] = {}
+    origins: dict[tuple[str, str | None, str | None], list[OriginShare]] = {}
     queue: deque[int] = deque()
     for item_id in sorted(data.items):
         i, _ = net.add(Position(item_id), data.items[item_id].stage)
@@ -110,7 +118,8 @@ def build_network(data: SupplyData) -> Network:
     while queue:
         i = queue.popleft()
         position = net.positions[i]
-        _set_origin(net, data, i, origins)
+        _set_origin(net, data, i, origins, mixes)
+        buyers = _buyers(net, data, i)
         own = position.supplier or position.item
         context = own if own in rules else position.context
         for edge in data.bom.get(position.item, []):
@@ -126,7 +135,10 @@ def build_network(data: SupplyData) -> Network:
                 (Position(edge.child, link.supplier, inherited), w, link.fact.source)
                 for link, w in parts
             ]
-            targets.append((Position(edge.child, None, inherited), rest, None))
+            targets += [
+                (Position(edge.child, None, inherited, country), rest * w, None)
+                for country, w in _unknown_supplier(buyers, edge.child, mixes)
+            ]
             for target, weight, link_source in targets:
                 if weight <= 0.0:
                     continue
@@ -161,22 +173,64 @@ class _Ancestors:
         return self._memo[item]
 
 
+def _buyers(net: Network, data: SupplyData, i: int) -> list[tuple[str, float]]:
+    """Where the maker of position ``i`` is, as (country, weight): a company's sites at the
+    item's stage (else its headquarters); a product's OEMs, equally (the same unweighted
+    mean as an OEM's answers). An unknown maker (a market or country-supply position) has
+    no known country, so its own inputs come from the world mix."""
+    position = net.positions[i]
+    if position.supplier is not None:
+        located = [(o.country, o.share) for o in net.origins[i] if o.basis is Basis.COMPANY]
+        if located:
+            return located
+        hq = data.headquarters.get(position.supplier)
+        return [(hq[0], 1.0)] if hq else []
+    item = data.items[position.item]
+    if position.country is None and item.label is Label.PRODUCT:
+        oems = data.oems.get(position.item, [])
+        return [(data.headquarters[o][0], 1.0 / len(oems)) for o in oems if o in data.headquarters]
+    return []
+
+
+def _unknown_supplier(
+    buyers: list[tuple[str, float]], child: str, mixes: dict[tuple[str, str], CountryMix]
+) -> list[tuple[str | None, float]]:
+    """Where the part of an input no named supplier covers is bought: each buyer country
+    with trade data for the item gets its own supply position, the rest the world market.
+    Without any such country, the whole part is the world market's, as before trade."""
+    traded = [(c, w) for c, w in buyers if (c, child) in mixes]
+    if not traded:
+        return [(None, 1.0)]
+    rest = 1.0 - sum(w for _, w in traded)
+    return [*traded, *([(None, rest)] if rest > 1e-12 else [])]
+
+
 def _set_origin(
     net: Network,
     data: SupplyData,
     i: int,
-    cache: dict[tuple[str, str | None], list[OriginShare]],
+    cache: dict[tuple[str, str | None, str | None], list[OriginShare]],
+    mixes: dict[tuple[str, str], CountryMix],
 ) -> None:
-    """A market position's origin is its item's country mix; a company position's, the
-    company's sites at the item's stage (else its headquarters). Shared per item or per
-    (company, item), since many positions repeat them."""
+    """A market position's origin is its item's country mix; a country-supply position's,
+    that country's mix from trade; a company position's, the company's sites at the item's
+    stage (else its headquarters). Shared per item, per (item, country) or per (company,
+    item), since many positions repeat them."""
     position = net.positions[i]
     stage = net.stages[i]
     if stage is None:
         return
-    key = (position.item, position.supplier)
+    key = (position.item, position.supplier, position.country)
     if key not in cache:
-        cache[key] = _origin(data, position, stage)
+        mix = mixes.get((position.country, position.item)) if position.country else None
+        cache[key] = (
+            [
+                OriginShare(country, share, Basis.TRADE, mix.sources)
+                for country, share in sorted(mix.shares.items())
+            ]
+            if mix is not None
+            else _origin(data, position, stage)
+        )
     net.origins[i] = cache[key]
     for origin in net.origins[i]:
         net.sources[i].update(origin.sources)

@@ -22,16 +22,20 @@ from graph.errors import CycleError
 from graph.model import Stage
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
-BASES: tuple[Basis, ...] = (Basis.COMPANY, Basis.MARKET)
+BASES: tuple[Basis, ...] = (Basis.COMPANY, Basis.MARKET, Basis.TRADE)
+"""Every basis; a propagation keeps the trade one only where some origin uses it, so a
+graph without trade flows costs no more memory than before."""
 
 Array = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class Propagation:
-    """The solved network: ``exposure[v, b, s, c]`` by basis, and ``reach[v, s]``, the
-    fraction of v's content that reaches stage s at all (known origin or not)."""
+    """The solved network: ``exposure[v, b, s, c]`` by basis (``bases[b]``), and
+    ``reach[v, s]``, the fraction of v's content that reaches stage s at all (known origin
+    or not)."""
 
+    bases: tuple[Basis, ...]
     countries: tuple[str, ...]
     exposure: Array
     reach: Array
@@ -72,9 +76,11 @@ def find_cycles(net: Network, weights: sp.csr_array) -> list[list[str]]:
 
 def _describe(net: Network, i: int) -> str:
     position = net.positions[i]
-    if position.supplier is None:
-        return position.item
-    return f"{position.item}@{position.supplier}"
+    if position.supplier is not None:
+        return f"{position.item}@{position.supplier}"
+    if position.country is not None:
+        return f"{position.item}[{position.country}]"
+    return position.item
 
 
 def topological_levels(weights: sp.csr_array) -> tuple[npt.NDArray[np.int64], ...]:
@@ -111,23 +117,27 @@ def propagate(net: Network) -> Propagation:
     levels = topological_levels(weights)
     shared = _shared_origins(net)
     countries = tuple(sorted({o.country for origins, _, _ in shared for o in origins}))
+    traded = any(o.basis is Basis.TRADE for origins, _, _ in shared for o in origins)
+    bases = BASES if traded else BASES[:2]
     c_index = {c: k for k, c in enumerate(countries)}
     n, n_stages, n_countries = len(net.positions), len(STAGES), len(countries)
-    split = len(BASES) * n_stages * n_countries
+    split = len(bases) * n_stages * n_countries
     origin = np.zeros((n, split + n_stages))
     stage_of = np.array([s.order if s is not None else -1 for s in net.stages], dtype=np.int64)
     staged = np.flatnonzero(stage_of >= 0)
     origin[staged, split + stage_of[staged]] = 1.0
-    rows, cols, values = _origin_entries(shared, c_index, n_stages)
+    rows, cols, values = _origin_entries(shared, c_index, bases=bases, n_stages=n_stages)
     origin[rows, cols] = values
     solved = solve(weights, origin, levels)
-    exposure = solved[:, :split].reshape(n, len(BASES), n_stages, n_countries)
-    return Propagation(countries, exposure, solved[:, split:], weights, levels)
+    exposure = solved[:, :split].reshape(n, len(bases), n_stages, n_countries)
+    return Propagation(bases, countries, exposure, solved[:, split:], weights, levels)
 
 
 def _origin_entries(
     shared: list[tuple[list[OriginShare], Stage, list[int]]],
     c_index: dict[str, int],
+    *,
+    bases: tuple[Basis, ...],
     n_stages: int,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Array]:
     """(row, column, share) for every origin of every position, as three arrays: each
@@ -140,7 +150,7 @@ def _origin_entries(
         (c_index[o.country] for origins, _, _ in shared for o in origins), np.int64, total
     )
     basis = np.fromiter(
-        (BASES.index(o.basis) for origins, _, _ in shared for o in origins), np.int64, total
+        (bases.index(o.basis) for origins, _, _ in shared for o in origins), np.int64, total
     )
     share = np.fromiter((o.share for origins, _, _ in shared for o in origins), np.float64, total)
     stage = np.repeat(np.array([st.order for _, st, _ in shared], dtype=np.int64), sizes)
@@ -207,6 +217,8 @@ def top_routes(
     once no open prefix can beat the ``limit``-th route found. With ``through``, only routes
     that pass a position in that set count.
     """
+    if limit < 1:
+        return []
     found: list[tuple[float, int, Route]] = []
     counter = 0
     heap: list[tuple[float, int, tuple[int, ...], bool]] = [
@@ -252,14 +264,49 @@ def reachable(net: Network, start: int) -> list[int]:
 
 
 def through_exposure(prop: Propagation, targets: frozenset[int]) -> Array:
-    """Exposure that passes through ``targets`` (first hit): ``F = T + W' F`` where the
-    target rows keep their full exposure and lose their outgoing edges."""
+    """Exposure that passes through ``targets`` (first hit), by basis: ``F = T + W' F``
+    where the target rows keep their full exposure and lose their outgoing edges."""
     n = prop.exposure.shape[0]
+    mask = _mask(n, targets)
+    origin = np.where(mask[:, None], prop.exposure.reshape(n, -1), 0.0)
+    return solve(_cut(prop, mask), origin, prop.levels).reshape(prop.exposure.shape)
+
+
+def element_exposure(
+    net: Network, prop: Propagation, targets: frozenset[int], holders: frozenset[int]
+) -> Array:
+    """Exposure carried by an element, by basis: what passes through ``targets`` (the
+    positions of the materials that hold it, first hit, as in ``through_exposure``), plus,
+    for each of ``holders`` (a position whose item holds the element but is not such a
+    material: a magnet), its own step weighted by ``r``, the fraction of its content that
+    flows into the targets (``r = t + W' r``): the element's share of it, as the bill of
+    materials states it. A holder with no path to a target counts for nothing."""
+    n = prop.exposure.shape[0]
+    n_stages, n_countries = len(STAGES), len(prop.countries)
+    mask = _mask(n, targets)
+    cut = _cut(prop, mask)
+    share = solve(cut, mask.astype(np.float64)[:, None], prop.levels)[:, 0]
+    origin = np.where(mask[:, None], prop.exposure.reshape(n, -1), 0.0)
+    for v in holders:
+        stage = net.stages[v]
+        if mask[v] or stage is None or share[v] <= 0.0:
+            continue
+        for own in net.origins[v]:
+            c = prop.country_index(own.country)
+            if c is not None:
+                b = BASES.index(own.basis)
+                origin[v, (b * n_stages + stage.order) * n_countries + c] += share[v] * own.share
+    return solve(cut, origin, prop.levels).reshape(prop.exposure.shape)
+
+
+def _mask(n: int, targets: frozenset[int]) -> npt.NDArray[np.bool_]:
     mask = np.zeros(n, dtype=bool)
     if targets:
         mask[list(targets)] = True
-    total = prop.exposure.sum(axis=1).reshape(n, -1)
-    origin = np.where(mask[:, None], total, 0.0)
+    return mask
+
+
+def _cut(prop: Propagation, mask: npt.NDArray[np.bool_]) -> sp.csr_array:
+    """The weights with the outgoing edges of the masked rows removed."""
     keep = sp.diags_array((~mask).astype(np.float64))
-    cut = sp.csr_array(keep @ prop.weights)
-    return solve(cut, origin, prop.levels).reshape(n, len(STAGES), len(prop.countries))
+    return sp.csr_array(keep @ prop.weights)

@@ -9,7 +9,8 @@ it is one linear solve over topological levels. The blocked part is
 ``A * (1 - approval_rate)``.
 
 The engine reads no clock: ``today`` is the first day when neither ``start`` nor the
-control's effective date gives one.
+control's effective date gives one. Stock-outs count from the day the control is (again)
+in force on or after ``as_of`` (``counted_from``), not from its announcement.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.engine.answers import EPSILON, GroupImpact, ProductImpact, Scenario, VolumeImpact
-from graph.engine.controls import covered_items, resolve, status_on
+from graph.engine.controls import (
+    Control,
+    covered_items,
+    in_force_since,
+    licensed_exporters,
+    next_in_force,
+    resolve,
+    status,
+)
 from graph.engine.facts import StockCover, SupplyData
 from graph.engine.network import Network
 from graph.engine.propagation import Propagation, reachable, solve
@@ -58,19 +67,25 @@ def scenario(
     snapshot.country_column(regime.issuer)
     first_day = start or regime.effective_date or today
     day = as_of or first_day
-    in_force, status = status_on(regime, day)
+    judged = status(regime, day)
+    counted_from = _counted_from(regime, day, first_day, in_force=judged.in_force)
     covered = covered_items(data, regime.items)
+    licensed = licensed_exporters(regime, day)
     impacts: list[ProductImpact] = []
     volumes: list[VolumeImpact] = []
-    if in_force:
+    if judged.in_force and counted_from is not None:
         controlled = controlled_fraction(
-            snapshot.network, snapshot.propagation, regime.issuer, covered
+            snapshot.network,
+            snapshot.propagation,
+            regime.issuer,
+            covered,
+            licensed=licensed,
         )
         impacts = _impacts(
             snapshot,
             controlled,
             approval_rate=approval_rate,
-            start=first_day,
+            start=counted_from,
             duration_weeks=duration_weeks,
         )
         volumes = _volumes(snapshot, controlled, approval_rate)
@@ -92,8 +107,11 @@ def scenario(
         start=first_day.isoformat(),
         duration_weeks=duration_weeks,
         as_of=day.isoformat(),
-        in_force=in_force,
-        status=status,
+        in_force=judged.in_force,
+        status=judged.text,
+        counted_from=counted_from.isoformat() if counted_from else None,
+        act=snapshot.named(judged.act.id) if judged.act else None,
+        licensed=snapshot.names(licensed),
         products=tuple(impacts),
         oems=_grouped(snapshot, by_oem),
         end_uses=_grouped(snapshot, by_use),
@@ -103,14 +121,30 @@ def scenario(
     )
 
 
+def _counted_from(control: Control, day: date, first_day: date, *, in_force: bool) -> date | None:
+    """The day stock-outs count from: the first day of the in-force period that holds
+    ``day`` (never before the scenario's first day), or, when the control does not bind
+    on ``day``, the day it binds again (None: never)."""
+    if in_force:
+        since = in_force_since(control, day)
+        return max(first_day, since) if since else first_day
+    return next_in_force(control, day)
+
+
 def controlled_fraction(
-    net: Network, prop: Propagation, issuer: str, covered: frozenset[str]
+    net: Network,
+    prop: Propagation,
+    issuer: str,
+    covered: frozenset[str],
+    *,
+    licensed: frozenset[str] = frozenset(),
 ) -> Fractions:
-    """``A[v]``: the fraction of v's content that passes a covered export of the issuer."""
+    """``A[v]``: the fraction of v's content that passes a covered export of the issuer.
+    What a ``licensed`` exporter (a general licence) ships passes freely."""
     n = len(net.positions)
     own = np.zeros(n)
     for v, position in enumerate(net.positions):
-        if position.item in covered:
+        if position.item in covered and position.supplier not in licensed:
             own[v] = sum(o.share for o in net.origins[v] if o.country == issuer)
     own = np.clip(own, 0.0, 1.0)
     weights = sp.csr_array(sp.diags_array(1.0 - own) @ prop.weights)

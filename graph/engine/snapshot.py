@@ -1,9 +1,9 @@
 """One solved snapshot of the graph: the core every question shares.
 
 ``Snapshot`` is built once per graph version (see graph.snapshots). It holds the supply
-facts, the network and its propagation, and the naming, source and subject look-ups. Each
-question lives in its own module and takes the snapshot: graph.engine.exposure,
-graph.engine.dependents, graph.engine.concentration, graph.engine.scenario (and
+facts, the network and its propagation (solved on first use), and the naming, source and
+subject look-ups. Each question lives in its own module and takes the snapshot:
+graph.engine.exposure, .dependents, .concentration, .controls, .scenario (and
 graph.engine.audit, which asks the others). The methods below delegate to them so callers
 ask ``snapshot.exposure(...)``.
 
@@ -12,6 +12,7 @@ Nothing here reads a clock: a question that depends on the date takes ``today``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import date
 
@@ -19,11 +20,13 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.engine import concentration as _concentration
+from graph.engine import controls as _controls
 from graph.engine import dependents as _dependents
 from graph.engine import exposure as _exposure
 from graph.engine import scenario as _scenario
 from graph.engine.answers import (
     Concentration,
+    ControlStatus,
     Dependent,
     Exposure,
     Named,
@@ -46,13 +49,28 @@ class Snapshot:
         self.version = version
         self._named: dict[str, Named] = {}
         self.network: Network = build_network(data)
-        self.propagation: Propagation = propagate(self.network)
+        self._propagation: Propagation | None = None
+        self._solving = threading.Lock()
         self.products = sorted(i for i, item in data.items.items() if item.label is Label.PRODUCT)
         self._product_rows = np.array([self.row(p) for p in self.products], dtype=np.int64)
         self.end_uses_of: dict[str, list[str]] = {p: self._end_uses(p) for p in self.products}
         """Each product's end uses: its own, or else those of what it directly contains."""
-        self.total: npt.NDArray[np.float64] = self.propagation.exposure.sum(axis=1)
+
+    @property
+    def propagation(self) -> Propagation:
+        """The solved network, solved on first use: a question that needs only market
+        shares (concentration, controls) answers even where a supply cycle makes the
+        solve fail with CycleError."""
+        with self._solving:
+            if self._propagation is None:
+                self._propagation = propagate(self.network)
+            return self._propagation
+
+    @property
+    def total(self) -> npt.NDArray[np.float64]:
         """Shares by position, stage and country, both bases added."""
+        total: npt.NDArray[np.float64] = self.propagation.exposure.sum(axis=1)
+        return total
 
     # -- naming, sources and lookup ------------------------------------------------------
 
@@ -194,3 +212,6 @@ class Snapshot:
             duration_weeks=duration_weeks,
             as_of=as_of,
         )
+
+    def controls(self, *, as_of: date) -> list[ControlStatus]:
+        return _controls.control_statuses(self, as_of)

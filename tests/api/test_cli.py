@@ -94,7 +94,7 @@ def test_question_commands_answer_as_json(env: dict[str, str]) -> None:
     exposure = json.loads(
         cli("exposure", "suzuki-swift", "--country", "CN", "--json", env=env).stdout
     )
-    assert exposure["subject"]["id"] == "suzuki-swift" and exposure["stage"] == "magnet"
+    assert exposure["subject"]["id"] == "suzuki-swift" and exposure["stage"] == "metal"
     assert {s["stage"] for s in exposure["stages"]} >= {"mining", "separation", "magnet"}
     top = json.loads(cli("dependents", "--kind", "oem", "--limit", "2", "--json", env=env).stdout)
     assert len(top) == 2 and all(d["subject"]["label"] == "Company" for d in top)
@@ -113,7 +113,7 @@ def test_question_commands_answer_as_json(env: dict[str, str]) -> None:
             env=env,
         ).stdout
     )
-    assert stall["in_force"] and stall["products"][0]["shortfall"] > 0.5
+    assert stall["inForce"] and stall["products"][0]["shortfall"] > 0.5  # the GraphQL shape
     bad = cli("exposure", "no-such-product", env=env)
     assert bad.returncode == 2 and "no-such-product" in bad.stderr
     assert (

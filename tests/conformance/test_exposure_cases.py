@@ -17,6 +17,7 @@ import pytest
 from graph.engine.snapshot import Snapshot
 from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
+from loaders.importer import import_release
 from loaders.load import load
 from tests.support import casebook
 
@@ -25,7 +26,10 @@ def _through(store: Store, folder: Path) -> casebook.Solve:
     written = count()
 
     def solve(case: casebook.DatasetWriter) -> Snapshot:
-        load(store=store, path=str(case.write(folder / f"case-{next(written)}")))
+        written_to = case.write(folder / f"case-{next(written)}")
+        load(store=store, path=str(written_to))
+        for kind, release in casebook.releases(written_to):
+            import_release(kind, release, store=store, batch_size=100)
         return SnapshotCache().get(store)
 
     return solve

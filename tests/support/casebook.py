@@ -7,6 +7,11 @@ The same checks run on the engine alone (tests/unit/engine/test_casebook.py: the
 read and validated with no store) and through each store (tests/conformance/
 test_exposure_cases.py: loaded by the real loader, extracted and solved), so the numbers
 are written once.
+
+Trade flows are not a dataset file: a case writes them as a CEPII BACI release (its
+``t,i,j,k,v,q`` files and country-code file, in BACI's published layout) beside the
+dataset, and both runs read it with the real importer (``releases``), as an analyst would
+add a BACI year to the bundled dataset.
 """
 
 from __future__ import annotations
@@ -23,12 +28,18 @@ import pytest
 from graph.engine.answers import SubjectKind
 from graph.engine.snapshot import Snapshot
 from graph.errors import CycleError, NotFound, QueryError
+from loaders.importer import ReleaseFormat
 from loaders.rows import MODEL_BY_FILE
 
 SOURCE = "src-test"
 EXACT = 1e-12
 TODAY = date(2026, 6, 1)
 """The clock the checks hand the engine: no answer below depends on it."""
+
+BACI_SOURCE = "cepii-baci-hs22-v202501"
+"""The source id the BACI importer gives files named ``BACI_HS22_Y*_V202501.csv``."""
+BACI_CODES = {"CN": 156, "DE": 276, "IN": 699, "JP": 392, "MY": 458, "US": 842, "VN": 704}
+"""BACI's numeric country codes (ISO 3166 numeric) for the countries the cases trade."""
 
 Solve = Callable[["DatasetWriter"], Snapshot]
 """Write a case, load it (into a store, or not) and solve it. Call it once per check: a
@@ -38,6 +49,7 @@ store keeps what it loaded."""
 class DatasetWriter:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.flows: dict[int, list[tuple[str, str, str, float, float | None]]] = defaultdict(list)
         self.add("sources.csv", id=SOURCE, title="Hand-computed test case")
 
     def add(self, file: str, **cells: Any) -> DatasetWriter:
@@ -77,8 +89,47 @@ class DatasetWriter:
             )
         return self
 
+    def trade(
+        self,
+        exporter: str,
+        importer: str,
+        tonnes: float | None,
+        *,
+        hs6: str = "850511",
+        year: int = 2024,
+        thousand_usd: float = 1.0,
+    ) -> DatasetWriter:
+        """One BACI row: ``tonnes`` None is BACI's ``NA``."""
+        self.flows[year].append((exporter, importer, hs6, thousand_usd, tonnes))
+        return self
+
     def write(self, folder: Path) -> Path:
+        """The dataset files in ``folder``; trade flows as a BACI release in ``folder/baci``
+        (a subfolder, which the dataset reader does not read)."""
         folder.mkdir(parents=True, exist_ok=True)
+        if self.flows:
+            baci = folder / "baci"
+            baci.mkdir()
+            for year, flows in self.flows.items():
+                with (baci / f"BACI_HS22_Y{year}_V202501.csv").open("w", newline="") as f:
+                    out = csv.writer(f)
+                    out.writerow(["t", "i", "j", "k", "v", "q"])
+                    for exporter, importer, hs6, value, tonnes in flows:
+                        out.writerow(
+                            [
+                                year,
+                                BACI_CODES[exporter],
+                                BACI_CODES[importer],
+                                hs6,
+                                value,
+                                "NA" if tonnes is None else tonnes,
+                            ]
+                        )
+            with (baci / "country_codes_V202501.csv").open("w", newline="") as f:
+                out = csv.writer(f)
+                out.writerow(["country_code", "country_name", "country_iso2", "country_iso3"])
+                for iso2, code in sorted(BACI_CODES.items()):
+                    out.writerow([code, f"Country {iso2}", iso2, ""])
         for file, rows in self.rows.items():
             columns = list(MODEL_BY_FILE[file].model_fields)
             with (folder / file).open("w", newline="", encoding="utf-8") as handle:
@@ -87,6 +138,12 @@ class DatasetWriter:
                 for row in rows:
                     writer.writerow({k: _cell(v) for k, v in row.items()})
         return folder
+
+
+def releases(folder: Path) -> list[tuple[ReleaseFormat, Path]]:
+    """The public releases a written case holds, to import after its dataset."""
+    baci = folder / "baci"
+    return [(ReleaseFormat.BACI, baci)] if baci.is_dir() else []
 
 
 def _cell(value: Any) -> str:
@@ -186,8 +243,9 @@ def facility_sites() -> DatasetWriter:
 def item_filter() -> DatasetWriter:
     """P1 -> N (NdFeB, 1). P2 -> F (ferrite, 1). P3 -> N (.5), F (.5). N has Dy.
 
-    N: CN .9; F: CN .5. dependents(CN, N) = P1 .9, P3 .45; dependents(CN, Dy) the same;
-    dependents(CN) = P1 .9, P2 .5, P3 .45 + .25 = .7.
+    N: CN .9; F: CN .5. dependents(CN, N) = P1 .9, P3 .45; dependents(CN) = P1 .9,
+    P2 .5, P3 .45 + .25 = .7. dependents(CN, Dy) is empty: no material holds Dy, and N's
+    bill of materials does not say what share of it is Dy (see element_filter).
     """
     d = DatasetWriter().countries("CN")
     d.add("elements.csv", id="Dy", name="Dysprosium", atomic_number=66, category="heavy")
@@ -197,6 +255,41 @@ def item_filter() -> DatasetWriter:
     d.magnet("f", family="ferrite", rare_earth=False)
     d.bom("p1", "n", 1.0).bom("p2", "f", 1.0).bom("p3", "n", 0.5).bom("p3", "f", 0.5)
     d.market("n", CN=0.9).market("f", CN=0.5)
+    return d
+
+
+def element_filter() -> DatasetWriter:
+    """An element filter counts the flow through the materials that hold the element, and
+    a magnet only for the element's share of it.
+
+    P -> M (Dy magnet, 1); M -> nd-metal (.9), dy-metal (.1); dy-metal -> dy-oxide (1);
+    dy-oxide -> conc (concentrate, 1). Q -> N (a magnet holding Dy, no bill of materials).
+    Markets: M CN .94 JP .06; nd-metal CN .5 JP .5; dy-metal CN .9 VN .1; dy-oxide CN .9 MY .1;
+    conc CN .7 US .3; N CN .8.
+    Through Dy, P: magnet .1 * .94 = .094 (the Dy share of M made in CN); metal .1 * .9 =
+    .09; separation .1 * .9 = .09; mining .1 * .7 = .07. Highest: .094 at the magnet
+    stage (before: .94, the whole magnet). Q: nothing (N's Dy share is not known; before:
+    .8). Through JP: only M's magnet step, .1 * .06 = .006. Through M (an item, not an
+    element): P .94 (metal .9 * .5 + .1 * .9 = .54 is lower). Unfiltered: P .94, Q .8.
+    """
+    d = DatasetWriter().countries("CN", "JP", "MY", "US", "VN")
+    for element, number in (("Dy", 66), ("Nd", 60)):
+        d.add("elements.csv", id=element, name=element, atomic_number=number, category="heavy")
+    d.add("products.csv", id="p", name="P").add("products.csv", id="q", name="Q")
+    d.add("magnet_types.csv", id="m", name="M", family="ndfeb", rare_earth=True, elements="Dy;Nd")
+    d.add("magnet_types.csv", id="n", name="N", family="ndfeb", rare_earth=True, elements="Dy")
+    for mid, stage, form, element in (
+        ("nd-metal", "metal", "metal", "Nd"),
+        ("dy-metal", "metal", "metal", "Dy"),
+        ("dy-oxide", "separation", "oxide", "Dy"),
+        ("conc", "mining", "concentrate", "Dy;Nd"),
+    ):
+        d.add("materials.csv", id=mid, name=mid, stage=stage, form=form, elements=element)
+    d.bom("p", "m", 1.0).bom("q", "n", 1.0).bom("m", "nd-metal", 0.9).bom("m", "dy-metal", 0.1)
+    d.bom("dy-metal", "dy-oxide", 1.0).bom("dy-oxide", "conc", 1.0)
+    d.market("m", CN=0.94, JP=0.06).market("nd-metal", CN=0.5, JP=0.5)
+    d.market("dy-metal", CN=0.9, VN=0.1)
+    d.market("dy-oxide", CN=0.9, MY=0.1).market("conc", CN=0.7, US=0.3).market("n", CN=0.8)
     return d
 
 
@@ -218,7 +311,11 @@ def export_control() -> DatasetWriter:
     Controlled fraction A: dy-oxide .9; M = .2 * .9 = .18; P = .18. Approval .25:
     shortfall .135. IN holds 6-8 weeks of M for automotive: stock-out after 6/.135 = 44.44
     and 8/.135 = 59.26 weeks. IN imports 100 t of M: 100 * .18 * .75 = 13.5 t short.
-    Control Y covers Dy too but is suspended from 2025-11-10 until 2026-11-10.
+    Control Y covers Dy too but is suspended from 2025-11-10 until 2026-11-10: on
+    2026-11-10 it binds again, and stock (shortfall .18) runs out 6/.18 and 8/.18 weeks
+    (233 and 311 days) after that day, 2027-07-01 and 2027-09-17; counted from its
+    effective day 2025-10-09 (as before) it would be 2026-05-30, a year early.
+    Control Z covers Dy from "2025-04", a month only: in force from 2025-04-01.
     """
     d = DatasetWriter().countries("CN", "JP", "IN")
     d.add("elements.csv", id="Dy", name="Dysprosium", atomic_number=66, category="heavy")
@@ -265,8 +362,17 @@ def export_control() -> DatasetWriter:
         suspended_until="2026-11-10",
         status="suspended",
     )
-    d.add("control_items.csv", control="x", item="Dy")
-    d.add("control_items.csv", control="y", item="Dy")
+    d.add(
+        "export_controls.csv",
+        id="z",
+        name="Z",
+        issuer="CN",
+        announced="2025-04",
+        effective="2025-04",
+        status="in_force",
+    )
+    for control in ("x", "y", "z"):
+        d.add("control_items.csv", control=control, item="Dy")
     d.add(
         "inventory.csv",
         holder="IN",
@@ -289,6 +395,55 @@ def export_control() -> DatasetWriter:
     return d
 
 
+def control_acts() -> DatasetWriter:
+    """export_control, plus: M gets half its dy-oxide from company S (HQ CN), and control
+    W (CN, Dy, effective 2025-04-04) with its acts: amended 2025-09-01; a general licence
+    to S from 2025-12-02 until 2026-12-02; suspended from 2026-01-10 until 2026-11-10
+    (issued 2026-01-05); the suspension extended on 2026-10-01 until 2027-11-10; lifted
+    2028-01-01.
+
+    Controlled fraction of P: .2 * (.5 * 1 (S, in CN) + .5 * .9 (market)) = .19; with S
+    licensed, .2 * .5 * .9 = .09.
+    2025-06-01 in force, no act. 2025-12-15 in force as amended (a1), S licensed: .09.
+    2026-02-01 suspended until 2026-11-10 (s1, as known then); binds again 2027-11-10 (the
+    extension, issued later, counts for the day it binds again). 2026-10-15 suspended
+    until 2027-11-10 (e1). 2027-12-01 in force again since 2027-11-10, licence over: .19.
+    2028-02-01 lifted (l1): never again.
+    """
+    d = export_control()
+    d.add("companies.csv", id="s", name="S", country="CN", roles="separator")
+    d.add("sourcing.csv", consumer="m", item="dy-oxide", supplier="s", share=0.5)
+    d.add(
+        "export_controls.csv",
+        id="w",
+        name="W",
+        issuer="CN",
+        announced="2025-04-04",
+        effective="2025-04-04",
+        status="in_force",
+    )
+    d.add("control_items.csv", control="w", item="Dy")
+    for act_id, kind, issued, start, until, exporter in (
+        ("a1", "amend", "2025-09-01", "", "", ""),
+        ("gl", "general_licence", "2025-12-02", "2025-12-02", "2026-12-02", "s"),
+        ("s1", "suspend", "2026-01-05", "2026-01-10", "2026-11-10", ""),
+        ("e1", "extend", "2026-10-01", "", "2027-11-10", ""),
+        ("l1", "lift", "2028-01-01", "", "", ""),
+    ):
+        d.add(
+            "control_acts.csv",
+            id=act_id,
+            name=act_id.upper(),
+            control="w",
+            kind=kind,
+            issued=issued,
+            start=start,
+            until=until,
+            exporter=exporter,
+        )
+    return d
+
+
 def concentration() -> DatasetWriter:
     """Item M: 2024 set CN .9 JP .1 (HHI 8,200, flagged); 2023 set CN .6 JP .3 US .1
     (HHI 4,600, top3 1.0, not flagged at .65); ZZ .05 in 2022 is left out of the shares."""
@@ -296,6 +451,50 @@ def concentration() -> DatasetWriter:
     d.magnet("m")
     d.market("m", 2024, CN=0.9, JP=0.1).market("m", 2023, CN=0.6, JP=0.3, US=0.1)
     d.market("m", 2022, CN=0.6, ZZ=0.05)
+    return d
+
+
+def trade_mix() -> DatasetWriter:
+    """Four OEMs (IN, JP, US, DE) each make a product P-xx -> magnet M (1) -> metal X (1),
+    no supplier named for M. M's HS code is 8505.11; world M in tonnes: CN 9,000, JP 1,000
+    (shares .9/.1); X: CN .7, JP .3. BACI 2024 flows of 8505.11 (tonnes):
+
+    - into IN: CN 600, JP 300, VN 100. VN makes no magnets (a re-export), VN's own
+      imports: JP 40, CN 10 (JP .8, CN .2). IN: CN .6 + .1*.2 = .62; JP .3 + .1*.8 = .38.
+      Left out: CN -> IN 5,000 t in 2023 (not the latest year) and 50,000 t of 8505.19
+      (ferrite, another item).
+    - into JP: CN 1,000, plus JP's own output 1,000: JP .5, CN .5.
+    - into US: CN 80, MY 20. MY makes none and has no trade data: its part is traced
+      through the world mix. US: CN .8 + .2*.9 = .98; JP .02.
+    - DE has no trade data: the world mix, CN .9, JP .1, basis market.
+
+    Below M, M's maker is unknown, so X is the world's: CN .7, basis market, for all.
+    """
+    d = DatasetWriter().countries("CN", "DE", "IN", "JP", "MY", "US", "VN")
+    d.add("magnet_types.csv", id="m", name="M", family="ndfeb", rare_earth=True, hs_code="8505.11")
+    d.material("x", "metal", "metal")
+    d.bom("m", "x", 1.0)
+    for country in ("IN", "JP", "US", "DE"):
+        oem, product = f"o-{country.lower()}", f"p-{country.lower()}"
+        d.add("companies.csv", id=oem, name=f"OEM {country}", country=country, roles="oem")
+        d.add("products.csv", id=product, name=f"Product {country}", oem=oem)
+        d.bom(product, "m", 1.0)
+    for country, tonnes in (("CN", 9000), ("JP", 1000)):
+        d.add(
+            "market_shares.csv",
+            item="m",
+            country=country,
+            year=2024,
+            tonnes=tonnes,
+            scope="magnets",
+        )
+    d.market("x", CN=0.7, JP=0.3)
+    d.trade("CN", "IN", 600).trade("JP", "IN", 300).trade("VN", "IN", 100)
+    d.trade("JP", "VN", 40).trade("CN", "VN", 10)
+    d.trade("CN", "JP", 1000)
+    d.trade("CN", "US", 80).trade("MY", "US", 20)
+    d.trade("CN", "IN", 5000, year=2023)
+    d.trade("CN", "IN", 50000, hs6="850519")
     return d
 
 
@@ -368,22 +567,47 @@ def dependents_filtered_by_item_and_element(solve: Solve) -> None:
     snapshot = solve(item_filter())
     by_item = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN", "n")]
     assert by_item == [("p1", 0.9), ("p3", 0.45)]
-    by_element = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN", "Dy")]
-    assert by_element == by_item
+    assert snapshot.dependents("CN", "Dy") == []
     everything = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN")]
     assert everything == [("p1", 0.9), ("p3", 0.7), ("p2", 0.5)]
     uses = snapshot.dependents("CN", kind=SubjectKind.OEM)
     assert uses == []
 
 
+def an_element_filter_follows_the_materials_that_hold_it(solve: Solve) -> None:
+    snapshot = solve(element_filter())
+    [dy] = snapshot.dependents("CN", "Dy")
+    assert (dy.subject.id, dy.stage.value, dy.basis) == ("p", "magnet", "market")
+    assert dy.share == pytest.approx(0.094, abs=EXACT)
+    [table] = [t for named, t in snapshot.stage_table("Dy") if named.id == "p"]
+    cn = snapshot.countries.index("CN")
+    assert [round(float(x), 12) for x in table[:, cn]] == [0.07, 0.09, 0.09, 0.094, 0.0]
+    [jp] = snapshot.dependents("JP", "Dy")
+    assert jp.share == pytest.approx(0.006, abs=EXACT)
+    [whole] = snapshot.dependents("CN", "m")
+    assert whole.share == pytest.approx(0.94, abs=EXACT)
+    everything = [(d.subject.id, round(d.share, 12)) for d in snapshot.dependents("CN")]
+    assert everything == [("p", 0.94), ("q", 0.8)]
+
+
 def a_cycle_is_refused_with_the_nodes_involved(solve: Solve) -> None:
+    """Questions that propagate are refused; concentration needs only market shares."""
+    snapshot = solve(cycle())
     with pytest.raises(CycleError) as caught:
-        solve(cycle())
+        snapshot.exposure("p", "CN")
     assert caught.value.cycles == [["a", "b"]]
+    with pytest.raises(CycleError):
+        snapshot.dependents("CN")
+    [a] = snapshot.concentration(item="a")
+    assert (a.top1, a.hhi, a.flagged) == (1.0, pytest.approx(10000.0), True)
 
 
 def unknown_ids_are_not_found(solve: Solve) -> None:
     snapshot = solve(chain())
+    none = snapshot.exposure("p", "CN", paths=0)
+    assert none.paths == () and none.share == pytest.approx(0.9, abs=EXACT)
+    with pytest.raises(QueryError, match="paths must be between 0 and 50, got 51"):
+        snapshot.exposure("p", "CN", paths=51)
     with pytest.raises(NotFound, match="no country 'XX'"):
         snapshot.exposure("p", "XX")
     with pytest.raises(NotFound, match="'nothing'"):
@@ -404,7 +628,8 @@ def export_control_shortfall_stock_and_volumes(solve: Solve) -> None:
     [oem] = snapshot.dependents("CN", kind=SubjectKind.OEM)
     assert (oem.subject.id, [p.id for p in oem.products]) == ("o", ["p"])
     [use] = snapshot.dependents("CN", "Dy", kind=SubjectKind.END_USE)
-    assert use.subject.id == "auto" and use.share == pytest.approx(0.5, abs=EXACT)
+    assert use.subject.id == "auto" and use.share == pytest.approx(0.2, abs=EXACT)
+    assert use.stage.value == "mining"  # .2 of M is Dy oxide, separated from CN ore
     assert [c.id for c in answer.covered] == ["dy-oxide"]
     [impact] = answer.products
     assert impact.controlled == pytest.approx(0.18, abs=EXACT)
@@ -423,9 +648,36 @@ def a_suspended_control_blocks_nothing_until_the_suspension_ends(solve: Solve) -
     during = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 1, 1))
     assert not during.in_force and during.status == "suspended until 2026-11-10"
     assert during.products == () and during.volumes == ()
+    assert during.counted_from == "2026-11-10"
     after = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 11, 10))
     assert after.in_force
     assert after.products[0].shortfall == pytest.approx(0.18, abs=EXACT)
+
+
+def stock_runs_out_counted_from_the_day_the_control_binds_again(solve: Solve) -> None:
+    snapshot = solve(export_control())
+    after = snapshot.scenario(today=TODAY, control="y", as_of=date(2026, 12, 1))
+    assert after.in_force and after.start == "2025-10-09"
+    assert after.counted_from == "2026-11-10"
+    [impact] = after.products
+    assert impact.stockout_dates == ("2027-07-01", "2027-09-17")
+    on_x = snapshot.scenario(today=TODAY, control="x", as_of=date(2025, 6, 1))
+    assert on_x.counted_from == "2025-04-04"  # in force without a break since its start
+
+
+def a_month_means_its_first_day(solve: Solve) -> None:
+    snapshot = solve(export_control())
+    for today in (date(2025, 3, 1), TODAY):
+        answer = snapshot.scenario(today=today, control="z")
+        assert (answer.start, answer.in_force, answer.counted_from) == (
+            "2025-04-01",
+            True,
+            "2025-04-01",
+        )
+    before = snapshot.scenario(today=TODAY, control="z", as_of=date(2025, 3, 31))
+    assert not before.in_force and before.counted_from == "2025-04-01"
+    [z] = [c for c in snapshot.controls(as_of=date(2025, 4, 1)) if c.control.id == "z"]
+    assert (z.in_force, z.state, z.act) == (True, "in_force", None)
 
 
 def custom_controls_and_bad_arguments(solve: Solve) -> None:
@@ -440,6 +692,43 @@ def custom_controls_and_bad_arguments(solve: Solve) -> None:
         snapshot.scenario(today=TODAY, control="x", approval_rate=1.5)
     with pytest.raises(NotFound, match="'nope'"):
         snapshot.scenario(today=TODAY, control="nope")
+
+
+def status_follows_the_acts_in_force_on_the_day(solve: Solve) -> None:
+    snapshot = solve(control_acts())
+
+    def on(day: date) -> Any:
+        return snapshot.scenario(today=TODAY, control="w", as_of=day)
+
+    first = on(date(2025, 6, 1))
+    assert (first.in_force, first.act, first.licensed) == (True, None, ())
+    assert first.products[0].controlled == pytest.approx(0.19, abs=EXACT)
+    licensed = on(date(2025, 12, 15))
+    assert licensed.act is not None and licensed.act.id == "a1"
+    assert [x.id for x in licensed.licensed] == ["s"]
+    assert licensed.products[0].controlled == pytest.approx(0.09, abs=EXACT)
+    suspended = on(date(2026, 2, 1))
+    assert (suspended.in_force, suspended.status) == (False, "suspended until 2026-11-10")
+    assert suspended.act is not None and suspended.act.id == "s1"
+    assert suspended.counted_from == "2027-11-10" and suspended.products == ()
+    extended = on(date(2026, 10, 15))
+    assert extended.status == "suspended until 2027-11-10"
+    assert extended.act is not None and extended.act.id == "e1"
+    again = on(date(2027, 12, 1))
+    assert again.in_force and again.counted_from == "2027-11-10" and again.licensed == ()
+    assert again.products[0].controlled == pytest.approx(0.19, abs=EXACT)
+    lifted = on(date(2028, 2, 1))
+    assert (lifted.in_force, lifted.status, lifted.counted_from) == (
+        False,
+        "lifted on 2028-01-01",
+        None,
+    )
+    [w] = [c for c in snapshot.controls(as_of=date(2025, 12, 15)) if c.control.id == "w"]
+    assert (w.state, w.in_force_from) == ("in_force", "2025-04-04")
+    assert [(x.id, x.exporter.id if x.exporter else None) for x in w.licences] == [("gl", "s")]
+    assert [a.id for a in w.acts] == ["a1", "gl", "s1", "e1", "l1"]
+    [y] = [c for c in snapshot.controls(as_of=date(2026, 1, 1)) if c.control.id == "y"]
+    assert (y.state, y.in_force_from) == ("suspended", "2026-11-10")
 
 
 def concentration_by_year_with_hhi_and_flag(solve: Solve) -> None:
@@ -457,6 +746,63 @@ def concentration_by_year_with_hhi_and_flag(solve: Solve) -> None:
     assert partial.coverage == pytest.approx(0.6)
 
 
+def _magnet(snapshot: Snapshot, subject: str, country: str) -> Any:
+    return {s.stage.value: s for s in snapshot.exposure(subject, country).stages}["magnet"]
+
+
+def an_indian_oem_gets_india_s_import_mix_at_the_magnet_stage(solve: Solve) -> None:
+    snapshot = solve(trade_mix())
+    cn, jp = _magnet(snapshot, "p-in", "CN"), _magnet(snapshot, "p-in", "JP")
+    assert cn.share == pytest.approx(0.62, abs=EXACT)
+    assert (cn.trade_share, cn.market_share, cn.company_share) == (
+        pytest.approx(0.62, abs=EXACT),
+        0.0,
+        0.0,
+    )
+    assert jp.share == pytest.approx(0.38, abs=EXACT)
+    assert cn.basis == "trade" and cn.coverage == pytest.approx(1.0)
+    answer = snapshot.exposure("o-in", "CN")
+    assert answer.share == pytest.approx(0.7, abs=EXACT) and answer.stage is not None
+    assert answer.stage.value == "metal"
+    [path] = snapshot.exposure("p-in", "JP").paths[:1]
+    assert path.basis == "trade" and [s.item.id for s in path.steps] == ["p-in", "m"]
+    assert [s.id for s in snapshot.exposure("p-in", "CN").sources] == [BACI_SOURCE, SOURCE]
+    metal = {s.stage.value: s for s in answer.stages}["metal"]
+    assert (metal.share, metal.basis) == (pytest.approx(0.7, abs=EXACT), "market")
+
+
+def a_re_export_is_traced_through_the_re_exporter_s_mix(solve: Solve) -> None:
+    snapshot = solve(trade_mix())
+    assert _magnet(snapshot, "p-in", "VN").share == 0.0
+    assert _magnet(snapshot, "p-jp", "JP").share == pytest.approx(0.5, abs=EXACT)
+    assert _magnet(snapshot, "p-jp", "CN").basis == "trade"
+    us = _magnet(snapshot, "p-us", "CN")
+    assert (us.share, us.basis) == (pytest.approx(0.98, abs=EXACT), "trade")
+    assert _magnet(snapshot, "p-us", "MY").share == 0.0
+    assert _magnet(snapshot, "p-us", "JP").share == pytest.approx(0.02, abs=EXACT)
+
+
+def a_country_without_trade_data_falls_back_to_the_world_mix(solve: Solve) -> None:
+    snapshot = solve(trade_mix())
+    de = _magnet(snapshot, "p-de", "CN")
+    assert (de.share, de.market_share, de.trade_share) == (
+        pytest.approx(0.9, abs=EXACT),
+        pytest.approx(0.9, abs=EXACT),
+        0.0,
+    )
+    assert de.basis == "market"
+    assert [s.id for s in snapshot.exposure("p-de", "CN").sources] == [SOURCE]
+    ranked = [
+        (d.subject.id, round(d.share, 12), d.stage.value) for d in snapshot.dependents("CN", "m")
+    ]
+    assert ranked == [
+        ("p-us", 0.98, "magnet"),
+        ("p-de", 0.9, "magnet"),
+        ("p-in", 0.7, "metal"),
+        ("p-jp", 0.7, "metal"),
+    ]
+
+
 CHECKS: tuple[Callable[[Solve], None], ...] = (
     chain_multiplies_nothing_but_ones,
     diamond_adds_both_paths,
@@ -464,11 +810,18 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     facility_tonnes_weight_a_company_s_countries,
     market_shares_stand_in_without_company_links,
     dependents_filtered_by_item_and_element,
+    an_element_filter_follows_the_materials_that_hold_it,
     a_cycle_is_refused_with_the_nodes_involved,
     unknown_ids_are_not_found,
     export_control_shortfall_stock_and_volumes,
     a_suspended_control_blocks_nothing_until_the_suspension_ends,
+    stock_runs_out_counted_from_the_day_the_control_binds_again,
+    a_month_means_its_first_day,
     custom_controls_and_bad_arguments,
+    status_follows_the_acts_in_force_on_the_day,
     concentration_by_year_with_hhi_and_flag,
+    an_indian_oem_gets_india_s_import_mix_at_the_magnet_stage,
+    a_re_export_is_traced_through_the_re_exporter_s_mix,
+    a_country_without_trade_data_falls_back_to_the_world_mix,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""

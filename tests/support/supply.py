@@ -1,14 +1,15 @@
 """Supply data for the engine with no store: from dataset files, or built by hand.
 
 ``supply_from_dataset`` sends the files through the real reader and validator (with
-nothing already in a store) and cuts the records down the way a store's extraction does:
-only the labels, relationship types and relationship properties the engine reads, and no
-empty values. ``Refs`` builds the same kind of records in a test.
+nothing already in a store), and any public releases through the real importer's reader
+(loaders.importer.read_release), and cuts the records down the way a store's extraction
+does: only the labels, relationship types and relationship properties the engine reads,
+and no empty values. ``Refs`` builds the same kind of records in a test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,11 @@ from graph.engine.facts import (
     build_supply,
 )
 from graph.engine.snapshot import Snapshot
+from graph.errors import LoadError
 from graph.model import Label, RelType, Stage
-from graph.records import GraphVersion, NodeRef, RelRef
+from graph.records import GraphVersion, NodeRecord, NodeRef, RelRecord, RelRef
 from loaders.formats import dataset
+from loaders.importer import ReleaseFormat, read_release
 from loaders.validate import validate
 
 
@@ -30,13 +33,28 @@ def _nothing_stored(ids: Collection[str]) -> dict[str, Label]:
     return {}
 
 
-def supply_from_dataset(path: Path | str) -> SupplyData:
+def supply_from_dataset(
+    path: Path | str, releases: Iterable[tuple[ReleaseFormat, Path]] = ()
+) -> SupplyData:
+    """The dataset, then each release as ``supplygraph import`` would add it: the nodes it
+    wants only where the dataset lacks them."""
     batch = validate(dataset.read(str(path)), existing=_nothing_stored)
+    records: list[NodeRecord] = list(batch.nodes)
+    relationships: list[RelRecord] = list(batch.relationships)
+    for kind, release in releases:
+        intake = read_release(kind, release)
+        if intake.problems:
+            raise LoadError(intake.problems)
+        held = {n.id for n in records}
+        records += [
+            n for n in [*intake.wanted.values(), *intake.nodes.values()] if n.id not in held
+        ]
+        relationships += intake.relationships
     labels = frozenset(ANALYSIS_LABELS)
     types = frozenset(ANALYSIS_RELATIONSHIPS)
     nodes = [
         NodeRef(n.label, n.id, {k: v for k, v in n.properties.items() if v is not None})
-        for n in batch.nodes
+        for n in records
         if n.label in labels
     ]
     rels = [
@@ -46,7 +64,7 @@ def supply_from_dataset(path: Path | str) -> SupplyData:
             r.end,
             {k: v for k, v in r.properties.items() if k in ANALYSIS_PROPERTIES and v is not None},
         )
-        for r in batch.relationships
+        for r in relationships
         if r.type in types
     ]
     return build_supply(nodes, rels)

@@ -26,6 +26,7 @@ def test_casebook(check: Callable[[casebook.Solve], None], tmp_path: Path) -> No
 
     def solve(case: casebook.DatasetWriter) -> Snapshot:
         folder = case.write(tmp_path / f"case-{next(written)}")
-        return Snapshot(supply_from_dataset(folder), GraphVersion(1, None))
+        supply = supply_from_dataset(folder, releases=casebook.releases(folder))
+        return Snapshot(supply, GraphVersion(1, None))
 
     check(solve)

@@ -32,15 +32,17 @@ def _snapshot() -> Snapshot:
     return g.snapshot()
 
 
-def test_a_month_only_control_is_judged_on_the_day_given() -> None:
+def test_a_month_only_control_is_in_force_from_the_first_of_the_month() -> None:
+    """Partial dates mean the start of their period: "2025-04" is 1 April, whatever today
+    is (it used to be today, so the answer moved with the clock)."""
     snapshot = _snapshot()
-    before = snapshot.scenario(control="x", today=date(2025, 3, 15))
-    assert (before.start, before.as_of) == ("2025-03-15", "2025-03-15")
+    for today in (date(2025, 3, 15), date(2025, 4, 20), date(2027, 1, 1)):
+        answer = snapshot.scenario(control="x", today=today)
+        assert (answer.start, answer.as_of, answer.counted_from) == ("2025-04-01",) * 3
+        assert answer.in_force and answer.products[0].shortfall == pytest.approx(0.6)
+    before = snapshot.scenario(control="x", today=date(2025, 3, 15), as_of=date(2025, 3, 31))
     assert not before.in_force and before.status == "not yet in force (effective 2025-04)"
-    assert before.products == ()
-    after = snapshot.scenario(control="x", today=date(2025, 4, 20))
-    assert after.in_force and after.start == "2025-04-20"
-    assert after.products[0].shortfall == pytest.approx(0.6)
+    assert before.products == () and before.counted_from == "2025-04-01"
 
 
 def test_a_full_effective_date_is_the_first_day_whatever_today_is() -> None:

@@ -1,0 +1,237 @@
+"""The front door of /graphql: everything refused here is refused before a resolver runs.
+
+In order: the key (401/403), the body (413 over the limit; 400 for a body that is not UTF-8
+JSON of one request object, however deep), persisted queries, then the query limits
+(api/limits.py). What passes runs under the read gate (api/gate.py) with a time budget; the
+work is cancelled when the budget runs out or the client goes away.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.logging import request_id
+from api.refusals import Refusal, refusal_response
+from api.service import Service
+from schema.errors import error_codes
+
+REQUEST_FIELDS = {"query": str, "variables": dict, "operationName": str, "extensions": dict}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def read_body(receive: Receive, *, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Refusal(400, "BAD_REQUEST_BODY", "The client went away mid-body.")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise Refusal(
+                413, "REQUEST_TOO_LARGE", f"The request body is larger than {limit} bytes."
+            )
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def decode_request(body: bytes) -> dict[str, Any]:
+    """One GraphQL request object from a JSON body, or a 400 that says what is wrong."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Refusal(400, "BAD_REQUEST_BODY", f"The body is not UTF-8 ({e.reason}).") from e
+    try:
+        data = json.loads(text)
+    except RecursionError as e:
+        raise Refusal(400, "BAD_REQUEST_BODY", "The JSON body is nested too deeply.") from e
+    except ValueError as e:
+        raise Refusal(400, "BAD_REQUEST_BODY", f"The body is not JSON: {e}.") from e
+    return check_shape(data)
+
+
+def check_shape(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise Refusal(
+            400,
+            "BAD_REQUEST_BODY",
+            'The body must be one JSON object: {"query": ..., "variables": {...}}.',
+        )
+    for name, kind in REQUEST_FIELDS.items():
+        value = data.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise Refusal(400, "BAD_REQUEST_BODY", f"'{name}' must be a {kind.__name__} or null.")
+    return data
+
+
+def _from_query_string(raw: bytes) -> dict[str, Any] | None:
+    params = {k: v[-1] for k, v in parse_qs(raw.decode("latin-1")).items()}
+    if "query" not in params and "extensions" not in params:
+        return None  # the GraphiQL page, or strawberry's own 404
+    data: dict[str, Any] = {
+        "query": params.get("query"),
+        "operationName": params.get("operationName"),
+    }
+    for name in ("variables", "extensions"):
+        if name in params:
+            try:
+                data[name] = json.loads(params[name])
+            except (ValueError, RecursionError) as e:
+                raise Refusal(400, "BAD_REQUEST_BODY", f"'{name}' is not JSON.") from e
+    return check_shape(data)
+
+
+class GraphQLGateway:
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        metrics = self.service.metrics
+        try:
+            data, body = await self._admit(scope, receive)
+        except Refusal as refusal:
+            outcome = "refused" if refusal.status != 200 else "not_found"
+            metrics.requests.labels("anonymous", outcome).inc()
+            response = refusal_response(refusal, request_id=request_id.get())
+            await response(scope, receive, send)
+            return
+        if data is None:
+            await self.app(scope, receive, send)
+            return
+        operation = metrics.operation(data.get("operationName"))
+        codes: list[str] = []
+        token = error_codes.set(codes)
+        try:
+            outcome = await self._run(scope, receive, send, body=body)
+        finally:
+            error_codes.reset(token)
+        if outcome == "ok" and codes:
+            outcome = "error"
+        metrics.requests.labels(operation, outcome).inc()
+
+    async def _admit(
+        self, scope: Scope, receive: Receive
+    ) -> tuple[dict[str, Any] | None, bytes | None]:
+        """The checked request and the body to hand on (None: pass the request through)."""
+        service = self.service
+        method = scope["method"]
+        if method == "GET":
+            data = _from_query_string(scope.get("query_string", b""))
+            if data is None:
+                return None, None
+            principal = service.authorize(_header(scope, b"authorization"), write=False)
+        elif method == "POST":
+            principal = service.authorize(_header(scope, b"authorization"), write=False)
+            limit = service.settings.max_body_bytes
+            length = _header(scope, b"content-length")
+            if length and length.isdigit() and int(length) > limit:
+                raise Refusal(
+                    413, "REQUEST_TOO_LARGE", f"The request body is larger than {limit} bytes."
+                )
+            content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+            if content_type != "application/json":
+                raise Refusal(
+                    415, "UNSUPPORTED_MEDIA_TYPE", "Send the request as application/json."
+                )
+            data = decode_request(await read_body(receive, limit=limit))
+        else:
+            return None, None
+        if principal.role is not None:  # the response cache's key (api/serving.py)
+            scope.setdefault("state", {})["role"] = principal.role.value
+        resolved, hit = service.persisted.resolve(data)
+        if hit:
+            service.metrics.cache_hits.labels("persisted_query").inc()
+        query = resolved.get("query")
+        if not isinstance(query, str) or not query.strip():
+            raise Refusal(400, "BAD_REQUEST_BODY", "The request has no query.")
+        service.guard.check(query, resolved.get("variables"))
+        service.persisted.register(resolved)
+        if method == "GET":
+            if resolved is not data:
+                fields = {
+                    k: v if isinstance(v, str) else json.dumps(v)
+                    for k, v in resolved.items()
+                    if v is not None
+                }
+                scope["query_string"] = urlencode(fields).encode("latin-1")
+            return resolved, None
+        return resolved, json.dumps(resolved).encode("utf-8")
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, *, body: bytes | None) -> str:
+        """Run the request under the gate and the time budget; its outcome for the metrics."""
+        service = self.service
+        started = False
+        finished = False
+        status = 0
+        gone = anyio.Event()
+        delivered = body is None
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body or b"", "more_body": False}
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        async def sending(message: Message) -> None:
+            nonlocal started, finished, status
+            if message["type"] == "http.response.start":
+                started = True
+                status = int(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                finished = True
+            await send(message)
+
+        budget = service.settings.request_timeout_s
+        begun = time.perf_counter()
+        async with anyio.create_task_group() as group:
+
+            async def watch() -> None:
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        if finished:
+                            return
+                        gone.set()
+                        group.cancel_scope.cancel()
+                        return
+
+            if body is not None:
+                group.start_soon(watch)
+            with anyio.move_on_after(budget) as timer:
+                async with service.gate.read():
+                    await self.app(scope, replay if body is not None else receive, sending)
+            group.cancel_scope.cancel()
+        if gone.is_set():
+            return "client_gone"
+        if timer.cancelled_caught:
+            if not started:
+                elapsed = time.perf_counter() - begun
+                refusal = Refusal(
+                    503,
+                    "TIMEOUT",
+                    f"The query ran out of its {budget:g} s budget after {elapsed:.1f} s and "
+                    "was stopped; ask for less.",
+                )
+                await refusal_response(refusal, request_id=request_id.get())(scope, receive, send)
+            return "timeout"
+        return "ok" if status < 400 else "error"

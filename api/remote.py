@@ -1,0 +1,66 @@
+"""`supplygraph load --server URL`: upload the files of a load to a running server's /loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from graph.errors import SupplyGraphError
+
+
+class RemoteLoadError(SupplyGraphError):
+    """The server refused the load; ``problems`` are its file:row: field: message lines."""
+
+    def __init__(self, message: str, *, problems: list[str], bad_input: bool) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.bad_input = bad_input
+
+
+def files_of(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    raise RemoteLoadError(f"{path} does not exist", problems=[], bad_input=True)
+
+
+def upload(*, server: str, path: Path, key: str, timeout: float = 3600) -> dict[str, Any]:
+    files = files_of(path)
+    if not files:
+        raise RemoteLoadError(f"{path} holds no files", problems=[], bad_input=True)
+    handles = [f.open("rb") for f in files]
+    try:
+        response = httpx.post(
+            server.rstrip("/") + "/loads",
+            files=[("file", (f.name, h)) for f, h in zip(files, handles, strict=True)],
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=timeout,
+        )
+    except httpx.HTTPError as e:
+        raise RemoteLoadError(f"cannot reach {server}: {e}", problems=[], bad_input=False) from e
+    finally:
+        for h in handles:
+            h.close()
+    try:
+        body: dict[str, Any] = response.json()
+    except ValueError as e:
+        raise RemoteLoadError(
+            f"{server} answered {response.status_code} without JSON", problems=[], bad_input=False
+        ) from e
+    if response.status_code == 200:
+        return body
+    error = (body.get("errors") or [{}])[0]
+    extensions = error.get("extensions") or {}
+    problems = [
+        f"{p['file']}:{p['row']}: {p['field']}: {p['message']}"
+        for p in extensions.get("problems", [])
+    ]
+    code = extensions.get("code", "")
+    raise RemoteLoadError(
+        f"{response.status_code} {code}: {error.get('message', '')}",
+        problems=problems,
+        bad_input=code in ("LOAD_REFUSED", "BAD_UPLOAD"),
+    )
