@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+import anyio.lowlevel
 import anyio.to_thread
 from strawberry.types import Info as StrawberryInfo
 
@@ -67,6 +68,9 @@ class Context:
         version = await self.graph_version()
         built = self.snapshots.peek(version)
         if built is not None:
+            # A checkpoint even when nothing waits: a spent time budget or a client gone
+            # cancels the request here, before the engine runs.
+            await anyio.lowlevel.checkpoint()
             return built
         return await anyio.to_thread.run_sync(
             lambda: self.snapshots.get(self.store, version=version)
