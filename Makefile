@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := graph schema loaders api
 DATASET ?= dataset
 
-.PHONY: help install run run-neo4j test lint format bench bench-imports bench-serving neo4j-start neo4j-stop neo4j-status clean
+.PHONY: help install run run-neo4j test lint format bench bench-imports bench-loader bench-serving neo4j-start neo4j-stop neo4j-status clean
 
 help:
 	@echo "make run     set up, load the bundled dataset, serve GraphQL at http://127.0.0.1:8000/graphql"
@@ -49,7 +49,7 @@ format: install
 
 # Benchmarks at 10k, 100k and 1M edges on both stores (about 20 min; starts its own Neo4j).
 # Results: bench/results/latest.json. BENCH_ARGS="--sizes 10k,100k" for a shorter run.
-bench: install bench-imports
+bench: install bench-imports bench-loader
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.serving $(SERVING_ARGS)
 
@@ -63,6 +63,11 @@ bench-serving: install
 # Results: bench/results/imports.json.
 bench-imports: install
 	$(BIN)/python -m bench.imports
+
+# Loader: time and peak memory to validate a 100k- and a 1M-row file (about 2 min).
+# Results: bench/results/loader.json. LOADER_BENCH_ARGS="--sizes 10k,100k" for a shorter run.
+bench-loader: install
+	$(BIN)/python -m bench.loader $(LOADER_BENCH_ARGS)
 
 neo4j-start:
 	scripts/neo4j start

@@ -19,19 +19,49 @@ from graph.errors import AuditInputError, Problem
 
 
 def read_spec(path: Path) -> AuditSpec:
+    """Parse an audit file; every problem names the line it is on (1-based)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark is not None else 1
+        raise AuditInputError([Problem(path.name, line, "file", str(e).splitlines()[0])]) from e
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise AuditInputError([Problem(path.name, 0, "file", str(e).splitlines()[0])]) from e
     try:
         return AuditSpec.model_validate(raw)
     except ValidationError as e:
         raise AuditInputError(
             [
-                Problem(path.name, 0, ".".join(str(p) for p in err["loc"]) or "audit", err["msg"])
+                Problem(
+                    path.name,
+                    _line_of(root, err["loc"]),
+                    ".".join(str(p) for p in err["loc"]) or "audit",
+                    err["msg"],
+                )
                 for err in e.errors(include_url=False)
             ]
         ) from e
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
+    """The line of the YAML node at ``loc``, or of the nearest node above it that exists."""
+    if root is None:
+        return 1
+    node = root
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            if child is None:
+                child = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if 0 <= part < len(node.value) else None
+        if child is None:
+            break
+        node = child
+    return int(node.start_mark.line) + 1
 
 
 FIELDS = [f.name for f in fields(Finding)]

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -33,7 +33,7 @@ from api.settings import Settings, load_settings
 from api.stores import open_store
 from graph.engine.audit import AuditSpec
 from graph.engine.audit import run as run_audit
-from graph.errors import AuditInputError
+from graph.errors import AuditInputError, LoadError
 from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
 from loaders.formats.graphml import export_graphml
@@ -64,6 +64,19 @@ def _store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
 def _settings() -> Settings:
     with exit_codes(err):
         return load_settings()
+
+
+def _refuse(error: LoadError) -> NoReturn:
+    """Print every problem literally (a user's `:x:` or `[red]` is neither an emoji nor
+    markup) and exit 2."""
+    for problem in error.problems:
+        line = str(problem).encode("utf-8", "backslashreplace").decode("utf-8")
+        sys.stderr.write(line + "\n")
+    if error.more:
+        sys.stderr.write(f"... and {error.more} more\n")
+    total = len(error.problems) + error.more
+    err.print(f"[red]refused:[/red] {total} problem(s); nothing was written.")
+    raise typer.Exit(EXIT_BAD_INPUT) from error
 
 
 @app.command()
@@ -101,14 +114,18 @@ def load(
             disable=quiet,
         )
         task = progress.add_task("load", total=None)
-        with exit_codes(err), progress:
-            summary, version = load_dataset(
-                store=store,
-                path=str(path),
-                batch_size=batch_size or settings.batch_size,
-                on_start=lambda total: progress.update(task, total=total),
-                progress=lambda n: progress.advance(task, n),
-            )
+        with exit_codes(err):
+            try:
+                with progress:
+                    summary, version = load_dataset(
+                        store=store,
+                        path=str(path),
+                        batch_size=batch_size or settings.batch_size,
+                        on_start=lambda total: progress.update(task, total=total),
+                        progress=lambda n: progress.advance(task, n),
+                    )
+            except LoadError as e:
+                _refuse(e)
     elapsed = time.perf_counter() - started
     table = Table(
         title=f"Loaded {path} into {store.kind} in {elapsed:.2f} s "

@@ -40,15 +40,17 @@ class SettingsError(SupplyGraphError):
 
 
 class LoadError(SupplyGraphError):
-    """Input refused; ``problems`` lists every bad row. Nothing was written."""
+    """Input refused; ``problems`` lists every bad row (up to a limit: ``more`` counts the
+    ones left out). Nothing was written."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, more: int = 0) -> None:
         self.problems = problems
+        self.more = more
+        total = len(problems) + more
         shown = "\n".join(str(p) for p in problems[:50])
-        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(
-            f"{len(problems)} problem(s) in the input, nothing written:\n{shown}{more}"
-        )
+        hidden = total - min(len(problems), 50)
+        rest = f"\n... and {hidden} more" if hidden else ""
+        super().__init__(f"{total} problem(s) in the input, nothing written:\n{shown}{rest}")
 
 
 class StoreError(SupplyGraphError):

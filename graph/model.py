@@ -110,7 +110,7 @@ NODES: dict[Label, NodeSpec] = {
     for spec in (
         NodeSpec(
             Label.SOURCE,
-            {"id": S, "title": S, "publisher": S, "date": S, "url": S, "note": S},
+            {"id": S, "title": S, "publisher": S, "date": S, "url": S, "modelling": B, "note": S},
         ),
         NodeSpec(Label.COUNTRY, {"id": S, "name": S, **PROVENANCE}),
         NodeSpec(

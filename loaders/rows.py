@@ -1,34 +1,68 @@
 """Row models of the dataset's CSV files: validation, then conversion to graph records.
 
-One pydantic model per file (``extra="forbid"``, so an unknown column is an error). A row
-first declares the nodes it defines (``declares``); once every file has been read, ``records``
-resolves its references to other nodes by id and returns what to write. The file format is
-documented in docs/data-format.md.
+One pydantic model per file (``extra="forbid"``, so an unknown column is an error). A row says
+what it needs before anything is resolved: ``declares`` (the nodes it defines),
+``references`` (every id it names, with the labels each allows) and ``checks`` (problems it
+has on its own). Validation resolves every row's references in one batched look-up, then
+``records`` turns a row into what to write; problems come back as values, never raised.
+The file format is documented in docs/data-format.md. (Over 400 lines: one model per file of
+the format, and they read best side by side.)
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from graph.model import Label, RelType, Stage, relationship_allowed
+from graph.model import RELATIONSHIPS, Label, RelType, Stage, relationship_allowed
 from graph.records import NodeRecord, RelRecord, Value, relationship_key
+from loaders.fields import (
+    Bool,
+    CountryCode,
+    Finite,
+    Id,
+    IdList,
+    NonNegative,
+    Share,
+    Text,
+    Year,
+    check_date,
+    earliest,
+    latest,
+    split_list,
+)
 
-Resolve = Callable[[str], Label | None]
+Labels = Mapping[str, Label]
+"""The label of every id a row references, as validation resolved them."""
 
 
-class FieldProblem(ValueError):
-    """A row refers to something that does not exist or has the wrong kind."""
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing wrong with one field of a row."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An id a row names in ``field``; ``labels`` are the kinds it may be (empty: any kind,
+    the relationship it becomes then says which ends it allows)."""
+
+    field: str
+    id: str
+    labels: tuple[Label, ...] = ()
+
+
+@dataclass
+class Records:
+    nodes: list[NodeRecord] = field(default_factory=list)
+    rels: list[RelRecord] = field(default_factory=list)
+    problems: list[FieldProblem] = field(default_factory=list)
 
 
 class Confidence(StrEnum):
@@ -37,33 +71,9 @@ class Confidence(StrEnum):
     LOW = "low"
 
 
-def _split_list(value: Any) -> Any:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
-    return value
-
-
-def _check_date(value: str | None) -> str | None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD, and keep it as written (ISO strings sort)."""
-    if value is None:
-        return None
-    if re.fullmatch(r"\d{4}", value):
-        return value
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        date.fromisoformat(value + "-01")
-        return value
-    date.fromisoformat(value)
-    return value
-
-
-Id = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
-CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-IdList = Annotated[list[Id], BeforeValidator(_split_list)]
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Year = Annotated[int, Field(ge=1900, le=2100)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+def ends(rel: RelType, side: int) -> tuple[Label, ...]:
+    """The labels one side of ``rel`` allows (0 start, 1 end), in declaration order."""
+    return tuple(dict.fromkeys(pair[side] for pair in RELATIONSHIPS[rel].endpoints))
 
 
 class Row(BaseModel):
@@ -71,11 +81,22 @@ class Row(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
     file: ClassVar[str]
+    defines_nodes: ClassVar[bool] = False
 
     def declares(self) -> list[tuple[str, Label]]:
         return []
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def references(self) -> list[Ref]:
+        return []
+
+    def checks(self) -> list[FieldProblem]:
+        return []
+
+    def citation(self) -> tuple[str, Confidence] | None:
+        """The source this row cites and with what confidence, if any."""
+        return None
+
+    def records(self, labels: Labels) -> Records:
         raise NotImplementedError
 
 
@@ -83,6 +104,12 @@ class Cited(Row):
     source: Id
     confidence: Confidence
     note: str | None = None
+
+    def citation(self) -> tuple[str, Confidence] | None:
+        return self.source, self.confidence
+
+    def references(self) -> list[Ref]:
+        return [Ref("source", self.source, (Label.SOURCE,))]
 
     def provenance(self) -> dict[str, Value]:
         return {"source": self.source, "confidence": self.confidence.value, "note": self.note}
@@ -92,63 +119,59 @@ class Cited(Row):
 
     def rel(
         self,
-        resolve: Resolve,
+        out: Records,
+        labels: Labels,
         rel: RelType,
         start: tuple[str, str],
         end: tuple[str, str],
         *discriminators: object,
         **props: Value,
-    ) -> RelRecord:
-        """A relationship between two ids named by (field, id); checks both ends exist."""
-        start_label = _resolve(resolve, *start)
-        end_label = _resolve(resolve, *end)
+    ) -> None:
+        """A relationship between two ids named by (field, id), or the problem with it."""
+        start_label, end_label = labels[start[1]], labels[end[1]]
         if not relationship_allowed(rel, start_label, end_label):
-            raise FieldProblem(
-                end[0],
-                f"{rel.value} cannot link {start_label.value} '{start[1]}' "
-                f"to {end_label.value} '{end[1]}'",
+            out.problems.append(
+                FieldProblem(
+                    end[0],
+                    f"{rel.value} cannot link {start_label.value} '{start[1]}' "
+                    f"to {end_label.value} '{end[1]}'",
+                )
             )
+            return
         key = relationship_key(rel, start[1], end[1], self.source, *discriminators)
-        return RelRecord(
-            rel, start_label, start[1], end_label, end[1], key, {**props, **self.provenance()}
+        out.rels.append(
+            RelRecord(
+                rel, start_label, start[1], end_label, end[1], key, {**props, **self.provenance()}
+            )
         )
-
-
-def _resolve(resolve: Resolve, field: str, node_id: str) -> Label:
-    label = resolve(node_id)
-    if label is None:
-        raise FieldProblem(field, f"'{node_id}' is not defined in the dataset or the store")
-    return label
-
-
-def _expect(resolve: Resolve, field: str, node_id: str, *labels: Label) -> Label:
-    label = _resolve(resolve, field, node_id)
-    if label not in labels:
-        kinds = " or ".join(lb.value for lb in labels)
-        raise FieldProblem(field, f"'{node_id}' is a {label.value}, expected {kinds}")
-    return label
 
 
 class SourceRow(Row):
     file: ClassVar[str] = "sources.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     title: Text
     publisher: str | None = None
     date: str | None = None
     url: str | None = None
+    modelling: Bool = False
+    """The source is supplygraph's own modelling (as ``sg-modelling`` is): rows citing it
+    must have confidence ``low``."""
     note: str | None = None
 
-    _date = field_validator("date")(_check_date)
+    _date = field_validator("date")(check_date)
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.SOURCE)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        return [NodeRecord(Label.SOURCE, self.id, self.model_dump(exclude={"file"}))], []
+    def records(self, labels: Labels) -> Records:
+        props: dict[str, Value] = dict(self.model_dump(exclude={"file"}))
+        return Records(nodes=[NodeRecord(Label.SOURCE, self.id, props)])
 
 
 class CountryRow(Row):
     file: ClassVar[str] = "countries.csv"
+    defines_nodes: ClassVar[bool] = True
     id: CountryCode
     name: Text
     source: Id | None = None
@@ -158,7 +181,15 @@ class CountryRow(Row):
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.COUNTRY)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def references(self) -> list[Ref]:
+        return [] if self.source is None else [Ref("source", self.source, (Label.SOURCE,))]
+
+    def citation(self) -> tuple[str, Confidence] | None:
+        if self.source is None or self.confidence is None:
+            return None
+        return self.source, self.confidence
+
+    def records(self, labels: Labels) -> Records:
         confidence = self.confidence.value if self.confidence else None
         props: dict[str, Value] = {
             "id": self.id,
@@ -167,7 +198,7 @@ class CountryRow(Row):
             "confidence": confidence,
             "note": self.note,
         }
-        return [NodeRecord(Label.COUNTRY, self.id, props)], []
+        return Records(nodes=[NodeRecord(Label.COUNTRY, self.id, props)])
 
 
 class ElementCategory(StrEnum):
@@ -178,6 +209,7 @@ class ElementCategory(StrEnum):
 
 class ElementRow(Cited):
     file: ClassVar[str] = "elements.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Annotated[str, Field(pattern=r"^[A-Z][a-z]?$")]
     name: Text
     atomic_number: Annotated[int, Field(ge=1, le=118)]
@@ -186,7 +218,7 @@ class ElementRow(Cited):
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.ELEMENT)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def records(self, labels: Labels) -> Records:
         node = self.node(
             Label.ELEMENT,
             self.id,
@@ -194,7 +226,7 @@ class ElementRow(Cited):
             atomic_number=self.atomic_number,
             category=self.category.value,
         )
-        return [node], []
+        return Records(nodes=[node])
 
 
 class MaterialForm(StrEnum):
@@ -206,20 +238,21 @@ class MaterialForm(StrEnum):
 
 
 class _ElementBearing(Cited):
+    defines_nodes: ClassVar[bool] = True
+    id: Id
     elements: IdList = []
 
-    def element_links(self, resolve: Resolve, node_id: str) -> list[RelRecord]:
+    def references(self) -> list[Ref]:
+        elements = [Ref("elements", e, (Label.ELEMENT,)) for e in self.elements]
+        return [*super().references(), *elements]
+
+    def element_links(self, out: Records, labels: Labels) -> None:
         for element in self.elements:
-            _expect(resolve, "elements", element, Label.ELEMENT)
-        return [
-            self.rel(resolve, RelType.HAS_ELEMENT, ("id", node_id), ("elements", element))
-            for element in self.elements
-        ]
+            self.rel(out, labels, RelType.HAS_ELEMENT, ("id", self.id), ("elements", element))
 
 
 class MaterialRow(_ElementBearing):
     file: ClassVar[str] = "materials.csv"
-    id: Id
     name: Text
     stage: Stage
     form: MaterialForm
@@ -235,7 +268,7 @@ class MaterialRow(_ElementBearing):
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.MATERIAL)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def records(self, labels: Labels) -> Records:
         node = self.node(
             Label.MATERIAL,
             self.id,
@@ -244,7 +277,9 @@ class MaterialRow(_ElementBearing):
             form=self.form.value,
             hs_code=self.hs_code,
         )
-        return [node], self.element_links(resolve, self.id)
+        out = Records(nodes=[node])
+        self.element_links(out, labels)
+        return out
 
 
 class MagnetFamily(StrEnum):
@@ -256,10 +291,9 @@ class MagnetFamily(StrEnum):
 
 class MagnetTypeRow(_ElementBearing):
     file: ClassVar[str] = "magnet_types.csv"
-    id: Id
     name: Text
     family: MagnetFamily
-    rare_earth: bool
+    rare_earth: Bool
     grade_of: Id | None = None
     """A more general magnet type this one is a grade of (e.g. Dy/Tb sintered NdFeB of
     sintered NdFeB): questions about the general type include its grades."""
@@ -268,11 +302,18 @@ class MagnetTypeRow(_ElementBearing):
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.MAGNET_TYPE)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        if self.grade_of is not None:
-            _expect(resolve, "grade_of", self.grade_of, Label.MAGNET_TYPE)
-            if self.grade_of == self.id:
-                raise FieldProblem("grade_of", "a magnet type cannot be a grade of itself")
+    def references(self) -> list[Ref]:
+        grade = (
+            [] if self.grade_of is None else [Ref("grade_of", self.grade_of, (Label.MAGNET_TYPE,))]
+        )
+        return [*super().references(), *grade]
+
+    def checks(self) -> list[FieldProblem]:
+        if self.grade_of == self.id:
+            return [FieldProblem("grade_of", "a magnet type cannot be a grade of itself")]
+        return []
+
+    def records(self, labels: Labels) -> Records:
         node = self.node(
             Label.MAGNET_TYPE,
             self.id,
@@ -283,7 +324,9 @@ class MagnetTypeRow(_ElementBearing):
             rare_earth=self.rare_earth,
             hs_code=self.hs_code,
         )
-        return [node], self.element_links(resolve, self.id)
+        out = Records(nodes=[node])
+        self.element_links(out, labels)
+        return out
 
 
 class Role(StrEnum):
@@ -298,19 +341,24 @@ class Role(StrEnum):
 
 class CompanyRow(Cited):
     file: ClassVar[str] = "companies.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     name: Text
     country: CountryCode
-    roles: Annotated[list[Role], BeforeValidator(_split_list)]
+    roles: Annotated[list[Role], BeforeValidator(split_list)]
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.COMPANY)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def references(self) -> list[Ref]:
+        return [*super().references(), Ref("country", self.country, (Label.COUNTRY,))]
+
+    def records(self, labels: Labels) -> Records:
         roles: list[str] = [role.value for role in self.roles]
         node = self.node(Label.COMPANY, self.id, name=self.name, country=self.country, roles=roles)
-        hq = self.rel(resolve, RelType.HEADQUARTERED_IN, ("id", self.id), ("country", self.country))
-        return [node], [hq]
+        out = Records(nodes=[node])
+        self.rel(out, labels, RelType.HEADQUARTERED_IN, ("id", self.id), ("country", self.country))
+        return out
 
 
 class FacilityStatus(StrEnum):
@@ -322,6 +370,7 @@ class FacilityStatus(StrEnum):
 
 class FacilityRow(Cited):
     file: ClassVar[str] = "facilities.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     name: Text
     company: Id
@@ -330,13 +379,19 @@ class FacilityRow(Cited):
     status: FacilityStatus
     opened: str | None = None
 
-    _opened = field_validator("opened")(_check_date)
+    _opened = field_validator("opened")(check_date)
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.FACILITY)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        _expect(resolve, "company", self.company, Label.COMPANY)
+    def references(self) -> list[Ref]:
+        return [
+            *super().references(),
+            Ref("company", self.company, (Label.COMPANY,)),
+            Ref("country", self.country, (Label.COUNTRY,)),
+        ]
+
+    def records(self, labels: Labels) -> Records:
         node = self.node(
             Label.FACILITY,
             self.id,
@@ -347,11 +402,10 @@ class FacilityRow(Cited):
             status=self.status.value,
             opened=self.opened,
         )
-        rels = [
-            self.rel(resolve, RelType.OPERATES, ("company", self.company), ("id", self.id)),
-            self.rel(resolve, RelType.LOCATED_IN, ("id", self.id), ("country", self.country)),
-        ]
-        return [node], rels
+        out = Records(nodes=[node])
+        self.rel(out, labels, RelType.OPERATES, ("company", self.company), ("id", self.id))
+        self.rel(out, labels, RelType.LOCATED_IN, ("id", self.id), ("country", self.country))
+        return out
 
 
 class CapacityStatus(StrEnum):
@@ -371,10 +425,18 @@ class CapacityRow(Cited):
     status: CapacityStatus
     scope: Text
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        _expect(resolve, "producer", self.producer, Label.COMPANY, Label.FACILITY)
-        rel = self.rel(
-            resolve,
+    def references(self) -> list[Ref]:
+        return [
+            *super().references(),
+            Ref("producer", self.producer, (Label.COMPANY, Label.FACILITY)),
+            Ref("item", self.item),
+        ]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        self.rel(
+            out,
+            labels,
             RelType.MAKES,
             ("producer", self.producer),
             ("item", self.item),
@@ -385,24 +447,26 @@ class CapacityRow(Cited):
             status=self.status.value,
             scope=self.scope,
         )
-        return [], [rel]
+        return out
 
 
 class ComponentRow(Cited):
     file: ClassVar[str] = "components.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     name: Text
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.COMPONENT)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def records(self, labels: Labels) -> Records:
         node = self.node(Label.COMPONENT, self.id, name=self.name, stage=Stage.COMPONENT.value)
-        return [node], []
+        return Records(nodes=[node])
 
 
 class ProductRow(Cited):
     file: ClassVar[str] = "products.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     name: Text
     oem: Id | None = None
@@ -410,24 +474,28 @@ class ProductRow(Cited):
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.PRODUCT)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        node = self.node(Label.PRODUCT, self.id, name=self.name)
-        if self.oem is None:
-            return [node], []
-        _expect(resolve, "oem", self.oem, Label.COMPANY)
-        return [node], [self.rel(resolve, RelType.MAKES, ("oem", self.oem), ("id", self.id))]
+    def references(self) -> list[Ref]:
+        oem = [] if self.oem is None else [Ref("oem", self.oem, (Label.COMPANY,))]
+        return [*super().references(), *oem]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records(nodes=[self.node(Label.PRODUCT, self.id, name=self.name)])
+        if self.oem is not None:
+            self.rel(out, labels, RelType.MAKES, ("oem", self.oem), ("id", self.id))
+        return out
 
 
 class EndUseRow(Cited):
     file: ClassVar[str] = "end_uses.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     name: Text
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.END_USE)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        return [self.node(Label.END_USE, self.id, name=self.name)], []
+    def records(self, labels: Labels) -> Records:
+        return Records(nodes=[self.node(Label.END_USE, self.id, name=self.name)])
 
 
 class EndUseLinkRow(Cited):
@@ -435,9 +503,13 @@ class EndUseLinkRow(Cited):
     item: Id
     end_use: Id
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        rel = self.rel(resolve, RelType.USED_IN, ("item", self.item), ("end_use", self.end_use))
-        return [], [rel]
+    def references(self) -> list[Ref]:
+        return [*super().references(), Ref("item", self.item), Ref("end_use", self.end_use)]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        self.rel(out, labels, RelType.USED_IN, ("item", self.item), ("end_use", self.end_use))
+        return out
 
 
 class BomRow(Cited):
@@ -455,30 +527,34 @@ class BomRow(Cited):
     scope: str | None = None
     year: Year | None = None
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        parent_label = _expect(
-            resolve,
-            "parent",
-            self.parent,
-            Label.PRODUCT,
-            Label.COMPONENT,
-            Label.MAGNET_TYPE,
-            Label.MATERIAL,
-        )
+    def references(self) -> list[Ref]:
+        parents = (Label.PRODUCT, Label.COMPONENT, Label.MAGNET_TYPE, Label.MATERIAL)
+        return [
+            *super().references(),
+            Ref("parent", self.parent, parents),
+            Ref("child", self.child),
+        ]
+
+    def checks(self) -> list[FieldProblem]:
         if self.kg_per_unit_high is not None and self.kg_per_unit is None:
-            raise FieldProblem("kg_per_unit", "kg_per_unit_high needs kg_per_unit (the low end)")
+            return [FieldProblem("kg_per_unit", "kg_per_unit_high needs kg_per_unit (the low end)")]
         if (
             self.kg_per_unit is not None
             and self.kg_per_unit_high is not None
             and self.kg_per_unit_high < self.kg_per_unit
         ):
-            raise FieldProblem("kg_per_unit_high", "is below kg_per_unit")
-        ends = (("parent", self.parent), ("child", self.child))
-        if parent_label in (Label.PRODUCT, Label.COMPONENT):
-            rel = self.rel(
-                resolve,
+            return [FieldProblem("kg_per_unit_high", "is below kg_per_unit")]
+        return []
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        ends_ = (("parent", self.parent), ("child", self.child))
+        if labels[self.parent] in (Label.PRODUCT, Label.COMPONENT):
+            self.rel(
+                out,
+                labels,
                 RelType.CONTAINS,
-                *ends,
+                *ends_,
                 self.year or "",
                 share=self.share,
                 kg_per_unit=self.kg_per_unit,
@@ -486,13 +562,21 @@ class BomRow(Cited):
                 scope=self.scope,
                 year=self.year,
             )
-        else:
-            if self.kg_per_unit is not None:
-                raise FieldProblem("kg_per_unit", "applies to products and components only")
-            rel = self.rel(
-                resolve, RelType.MADE_FROM, *ends, self.year or "", share=self.share, year=self.year
+        elif self.kg_per_unit is not None:
+            out.problems.append(
+                FieldProblem("kg_per_unit", "applies to products and components only")
             )
-        return [], [rel]
+        else:
+            self.rel(
+                out,
+                labels,
+                RelType.MADE_FROM,
+                *ends_,
+                self.year or "",
+                share=self.share,
+                year=self.year,
+            )
+        return out
 
 
 class MarketShareRow(Cited):
@@ -506,11 +590,19 @@ class MarketShareRow(Cited):
     tonnes: NonNegative | None = None
     scope: Text
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def references(self) -> list[Ref]:
+        return [*super().references(), Ref("country", self.country), Ref("item", self.item)]
+
+    def checks(self) -> list[FieldProblem]:
         if self.share is None and self.tonnes is None:
-            raise FieldProblem("share", "give a share, tonnes, or both")
-        rel = self.rel(
-            resolve,
+            return [FieldProblem("share", "give a share, tonnes, or both")]
+        return []
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        self.rel(
+            out,
+            labels,
             RelType.PRODUCES,
             ("country", self.country),
             ("item", self.item),
@@ -520,11 +612,14 @@ class MarketShareRow(Cited):
             year=self.year,
             scope=self.scope,
         )
-        return [], [rel]
+        return out
 
 
 class SourcingRow(Cited):
-    """A company-level link: the consumer gets ``item`` from ``supplier``."""
+    """A company-level link: the consumer gets ``item`` from ``supplier``.
+
+    A company may name itself as the supplier of a material only: the "separates itself"
+    idiom (a company that separates or refines its own feed in-house)."""
 
     file: ClassVar[str] = "sourcing.csv"
     consumer: Id
@@ -533,11 +628,30 @@ class SourcingRow(Cited):
     share: Share | None = None
     year: Year | None = None
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        _expect(resolve, "item", self.item, Label.MATERIAL, Label.MAGNET_TYPE, Label.COMPONENT)
-        _expect(resolve, "supplier", self.supplier, Label.COMPANY)
-        rel = self.rel(
-            resolve,
+    def references(self) -> list[Ref]:
+        items = (Label.MATERIAL, Label.MAGNET_TYPE, Label.COMPONENT)
+        return [
+            *super().references(),
+            Ref("consumer", self.consumer),
+            Ref("item", self.item, items),
+            Ref("supplier", self.supplier, (Label.COMPANY,)),
+        ]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        if self.consumer == self.supplier and labels[self.item] is not Label.MATERIAL:
+            out.problems.append(
+                FieldProblem(
+                    "supplier",
+                    f"'{self.supplier}' cannot supply itself with a "
+                    f"{labels[self.item].value}; a company names itself as supplier only of "
+                    "a material it separates or refines in-house",
+                )
+            )
+            return out
+        self.rel(
+            out,
+            labels,
             RelType.SOURCES_FROM,
             ("consumer", self.consumer),
             ("supplier", self.supplier),
@@ -547,7 +661,7 @@ class SourcingRow(Cited):
             share=self.share,
             year=self.year,
         )
-        return [], [rel]
+        return out
 
 
 class ControlStatus(StrEnum):
@@ -559,6 +673,7 @@ class ControlStatus(StrEnum):
 
 class ExportControlRow(Cited):
     file: ClassVar[str] = "export_controls.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     name: Text
     issuer: CountryCode
@@ -573,22 +688,39 @@ class ExportControlRow(Cited):
 
     _dates = field_validator(
         "announced", "effective", "suspended_from", "suspended_until", "expires"
-    )(_check_date)
+    )(check_date)
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.EXPORT_CONTROL)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def references(self) -> list[Ref]:
+        refs = [*super().references(), Ref("issuer", self.issuer, (Label.COUNTRY,))]
+        if self.suspended_by is not None:
+            refs.append(Ref("suspended_by", self.suspended_by, (Label.EXPORT_CONTROL,)))
+        return refs
+
+    def checks(self) -> list[FieldProblem]:
+        """Dates compared as the ranges they mean: ``2025-11`` is not before ``2025-11-10``."""
+        out = []
         if self.status is ControlStatus.SUSPENDED and self.suspended_until is None:
-            raise FieldProblem("suspended_until", "a suspended control needs suspended_until")
+            out.append(FieldProblem("suspended_until", "a suspended control needs suspended_until"))
         if (
             self.suspended_from is not None
             and self.suspended_until is not None
-            and self.suspended_until < self.suspended_from
+            and latest(self.suspended_until) < earliest(self.suspended_from)
         ):
-            raise FieldProblem("suspended_until", "is before suspended_from")
-        if self.effective is not None and self.effective < self.announced:
-            raise FieldProblem("effective", "is before announced")
+            out.append(FieldProblem("suspended_until", "is before suspended_from"))
+        if self.effective is not None and latest(self.effective) < earliest(self.announced):
+            out.append(FieldProblem("effective", "is before announced"))
+        takes_effect = self.effective or self.announced
+        if self.expires is not None and latest(self.expires) < earliest(takes_effect):
+            when = "effective" if self.effective else "announced"
+            out.append(FieldProblem("expires", f"is before {when}: the control would never apply"))
+        if self.suspended_by == self.id:
+            out.append(FieldProblem("suspended_by", "a control cannot suspend itself"))
+        return out
+
+    def records(self, labels: Labels) -> Records:
         node = self.node(
             Label.EXPORT_CONTROL,
             self.id,
@@ -602,20 +734,19 @@ class ExportControlRow(Cited):
             status=self.status.value,
             url=self.url,
         )
-        rels = [self.rel(resolve, RelType.ISSUED_BY, ("id", self.id), ("issuer", self.issuer))]
+        out = Records(nodes=[node])
+        self.rel(out, labels, RelType.ISSUED_BY, ("id", self.id), ("issuer", self.issuer))
         if self.suspended_by is not None:
-            _expect(resolve, "suspended_by", self.suspended_by, Label.EXPORT_CONTROL)
-            rels.append(
-                self.rel(
-                    resolve,
-                    RelType.SUSPENDS,
-                    ("suspended_by", self.suspended_by),
-                    ("id", self.id),
-                    from_date=self.suspended_from,
-                    until_date=self.suspended_until,
-                )
+            self.rel(
+                out,
+                labels,
+                RelType.SUSPENDS,
+                ("suspended_by", self.suspended_by),
+                ("id", self.id),
+                from_date=self.suspended_from,
+                until_date=self.suspended_until,
             )
-        return [node], rels
+        return out
 
 
 class ControlItemRow(Cited):
@@ -624,16 +755,24 @@ class ControlItemRow(Cited):
     item: Id
     scope: str | None = None
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        _expect(resolve, "control", self.control, Label.EXPORT_CONTROL)
-        rel = self.rel(
-            resolve,
+    def references(self) -> list[Ref]:
+        return [
+            *super().references(),
+            Ref("control", self.control, (Label.EXPORT_CONTROL,)),
+            Ref("item", self.item),
+        ]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        self.rel(
+            out,
+            labels,
             RelType.COVERS,
             ("control", self.control),
             ("item", self.item),
             scope=self.scope,
         )
-        return [], [rel]
+        return out
 
 
 class ActKind(StrEnum):
@@ -648,6 +787,7 @@ class ControlActRow(Cited):
     """What happened to a control, as it happened: see docs/data-format.md (control_acts)."""
 
     file: ClassVar[str] = "control_acts.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     name: Text
     control: Id
@@ -658,23 +798,32 @@ class ControlActRow(Cited):
     exporter: Id | None = None
     url: str | None = None
 
-    _dates = field_validator("issued", "start", "until")(_check_date)
+    _dates = field_validator("issued", "start", "until")(check_date)
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.CONTROL_ACT)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def references(self) -> list[Ref]:
+        refs = [*super().references(), Ref("control", self.control, (Label.EXPORT_CONTROL,))]
+        if self.exporter is not None:
+            refs.append(Ref("exporter", self.exporter, (Label.COMPANY,)))
+        return refs
+
+    def checks(self) -> list[FieldProblem]:
+        out = []
         first = self.start or self.issued
-        if self.until is not None and self.until <= first:
-            raise FieldProblem("until", f"is not after the act's start ({first})")
+        if self.until is not None and latest(self.until) <= earliest(first):
+            out.append(FieldProblem("until", f"is not after the act's start ({first})"))
         licence = self.kind is ActKind.GENERAL_LICENCE
         if licence and self.exporter is None:
-            raise FieldProblem("exporter", "a general licence names the exporter granted it")
+            out.append(FieldProblem("exporter", "a general licence names the exporter granted it"))
         if not licence and self.exporter is not None:
-            raise FieldProblem("exporter", "only a general licence names an exporter")
+            out.append(FieldProblem("exporter", "only a general licence names an exporter"))
         if self.kind is ActKind.EXTEND and self.until is None:
-            raise FieldProblem("until", "an extension gives the suspension's new end")
-        _expect(resolve, "control", self.control, Label.EXPORT_CONTROL)
+            out.append(FieldProblem("until", "an extension gives the suspension's new end"))
+        return out
+
+    def records(self, labels: Labels) -> Records:
         node = self.node(
             Label.CONTROL_ACT,
             self.id,
@@ -687,13 +836,11 @@ class ControlActRow(Cited):
             exporter=self.exporter,
             url=self.url,
         )
-        rels = [self.rel(resolve, RelType.ACTS_ON, ("id", self.id), ("control", self.control))]
+        out = Records(nodes=[node])
+        self.rel(out, labels, RelType.ACTS_ON, ("id", self.id), ("control", self.control))
         if self.exporter is not None:
-            _expect(resolve, "exporter", self.exporter, Label.COMPANY)
-            rels.append(
-                self.rel(resolve, RelType.GRANTED_TO, ("id", self.id), ("exporter", self.exporter))
-            )
-        return [node], rels
+            self.rel(out, labels, RelType.GRANTED_TO, ("id", self.id), ("exporter", self.exporter))
+        return out
 
 
 class ConsumptionKind(StrEnum):
@@ -711,9 +858,14 @@ class ConsumptionRow(Cited):
     kind: ConsumptionKind
     scope: Text
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        rel = self.rel(
-            resolve,
+    def references(self) -> list[Ref]:
+        return [*super().references(), Ref("consumer", self.consumer), Ref("item", self.item)]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        self.rel(
+            out,
+            labels,
             RelType.CONSUMES,
             ("consumer", self.consumer),
             ("item", self.item),
@@ -724,7 +876,7 @@ class ConsumptionRow(Cited):
             kind=self.kind.value,
             scope=self.scope,
         )
-        return [], [rel]
+        return out
 
 
 class InventoryRow(Cited):
@@ -739,15 +891,24 @@ class InventoryRow(Cited):
     as_of: str
     scope: Text
 
-    _as_of = field_validator("as_of")(_check_date)
+    _as_of = field_validator("as_of")(check_date)
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
-        if self.weeks_high is not None and self.weeks_high < self.weeks:
-            raise FieldProblem("weeks_high", "is below weeks")
+    def references(self) -> list[Ref]:
+        refs = [*super().references(), Ref("holder", self.holder), Ref("item", self.item)]
         if self.end_use is not None:
-            _expect(resolve, "end_use", self.end_use, Label.END_USE)
-        rel = self.rel(
-            resolve,
+            refs.append(Ref("end_use", self.end_use, (Label.END_USE,)))
+        return refs
+
+    def checks(self) -> list[FieldProblem]:
+        if self.weeks_high is not None and self.weeks_high < self.weeks:
+            return [FieldProblem("weeks_high", "is below weeks")]
+        return []
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        self.rel(
+            out,
+            labels,
             RelType.HOLDS_STOCK,
             ("holder", self.holder),
             ("item", self.item),
@@ -759,13 +920,14 @@ class InventoryRow(Cited):
             as_of=self.as_of,
             scope=self.scope,
         )
-        return [], [rel]
+        return out
 
 
 class ObservationRow(Cited):
     """A cited figure that fits no edge: a count, a rate, a forecast, reserves."""
 
     file: ClassVar[str] = "observations.csv"
+    defines_nodes: ClassVar[bool] = True
     id: Id
     subject: Id
     metric: Text
@@ -775,14 +937,20 @@ class ObservationRow(Cited):
     date: str | None = None
     scope: str | None = None
 
-    _date = field_validator("date")(_check_date)
+    _date = field_validator("date")(check_date)
 
     def declares(self) -> list[tuple[str, Label]]:
         return [(self.id, Label.OBSERVATION)]
 
-    def records(self, resolve: Resolve) -> tuple[list[NodeRecord], list[RelRecord]]:
+    def references(self) -> list[Ref]:
+        return [*super().references(), Ref("subject", self.subject)]
+
+    def checks(self) -> list[FieldProblem]:
         if self.value_high is not None and self.value_high < self.value:
-            raise FieldProblem("value_high", "is below value")
+            return [FieldProblem("value_high", "is below value")]
+        return []
+
+    def records(self, labels: Labels) -> Records:
         node = self.node(
             Label.OBSERVATION,
             self.id,
@@ -794,8 +962,9 @@ class ObservationRow(Cited):
             date=self.date,
             scope=self.scope,
         )
-        about = self.rel(resolve, RelType.ABOUT, ("id", self.id), ("subject", self.subject))
-        return [node], [about]
+        out = Records(nodes=[node])
+        self.rel(out, labels, RelType.ABOUT, ("id", self.id), ("subject", self.subject))
+        return out
 
 
 ROW_MODELS: tuple[type[Row], ...] = (

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import TypeVar
 
+from graph.errors import StoreError
 from graph.model import NODES, RELATIONSHIPS, Label, RelType
 from graph.records import NodeRecord, RelRecord, Value
 from graph.stores.base import Store, WriteCounts
 from loaders.validate import Batch
 
 Progress = Callable[[int], None]
-T = TypeVar("T")
 
 
 @dataclass
@@ -32,12 +29,6 @@ class LoadSummary:
         return counts
 
 
-def _chunks(items: list[T], size: int) -> Iterable[list[T]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
 def node_row(record: NodeRecord) -> dict[str, Value]:
     """Every declared property, absent ones as None, so a re-load replaces the whole node."""
     return {name: record.properties.get(name) for name in NODES[record.label].properties}
@@ -51,34 +42,80 @@ def relationship_row(record: RelRecord) -> dict[str, Value]:
     return row
 
 
-def write_batch(
-    *, store: Store, batch: Batch, batch_size: int, progress: Progress | None = None
+def write_records(
+    *,
+    store: Store,
+    nodes: Iterable[NodeRecord],
+    relationships: Iterable[RelRecord],
+    batch_size: int,
+    progress: Progress | None = None,
 ) -> LoadSummary:
+    """Write every node, then every relationship, ``batch_size`` rows per store call.
+
+    Raises StoreError if the store could not write a relationship (an end missing): the
+    validation in front makes that impossible, so it means the store changed under the load.
+    """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     summary = LoadSummary()
-    by_label: dict[Label, list[NodeRecord]] = defaultdict(list)
-    for node in batch.nodes:
-        by_label[node.label].append(node)
-    for label, nodes in by_label.items():
-        counts = WriteCounts()
-        for node_chunk in _chunks(nodes, batch_size):
-            counts = counts + store.upsert_nodes(label, [node_row(n) for n in node_chunk])
-            if progress:
-                progress(len(node_chunk))
-        summary.nodes[label.value] = counts
+    pending_nodes: dict[Label, list[NodeRecord]] = {}
 
-    by_type: dict[tuple[RelType, Label, Label], list[RelRecord]] = defaultdict(list)
-    for rel in batch.relationships:
-        by_type[(rel.type, rel.start_label, rel.end_label)].append(rel)
-    for (rel_type, start, end), rels in by_type.items():
-        counts = WriteCounts()
-        for chunk in _chunks(rels, batch_size):
-            rows = [relationship_row(r) for r in chunk]
-            counts = counts + store.upsert_relationships(rel_type, start, end, rows)
+    def flush_nodes(label: Label) -> None:
+        chunk = pending_nodes.pop(label, [])
+        if chunk:
+            counts = store.upsert_nodes(label, [node_row(n) for n in chunk])
+            summary.nodes[label.value] = summary.nodes.get(label.value, WriteCounts()) + counts
             if progress:
                 progress(len(chunk))
-        summary.relationships[rel_type.value] = (
-            summary.relationships.get(rel_type.value, WriteCounts()) + counts
+
+    for node in nodes:
+        group = pending_nodes.setdefault(node.label, [])
+        group.append(node)
+        if len(group) >= batch_size:
+            flush_nodes(node.label)
+    for label in list(pending_nodes):
+        flush_nodes(label)
+
+    pending_rels: dict[tuple[RelType, Label, Label], list[RelRecord]] = {}
+
+    def flush_rels(group_key: tuple[RelType, Label, Label]) -> None:
+        chunk = pending_rels.pop(group_key, [])
+        if not chunk:
+            return
+        rel_type, start, end = group_key
+        counts = store.upsert_relationships(
+            rel_type, start, end, [relationship_row(r) for r in chunk]
         )
+        if counts.dropped:
+            shown = ", ".join(counts.dropped[:5])
+            more = f" and {len(counts.dropped) - 5} more" if len(counts.dropped) > 5 else ""
+            raise StoreError(
+                f"the store could not write {len(counts.dropped)} {rel_type.value} "
+                f"relationship(s), an end node missing: {shown}{more}"
+            )
+        done = summary.relationships.get(rel_type.value, WriteCounts())
+        summary.relationships[rel_type.value] = done + counts
+        if progress:
+            progress(len(chunk))
+
+    for rel in relationships:
+        key = (rel.type, rel.start_label, rel.end_label)
+        group_rels = pending_rels.setdefault(key, [])
+        group_rels.append(rel)
+        if len(group_rels) >= batch_size:
+            flush_rels(key)
+    for key in list(pending_rels):
+        flush_rels(key)
     return summary
+
+
+def write_batch(
+    *, store: Store, batch: Batch, batch_size: int, progress: Progress | None = None
+) -> LoadSummary:
+    return write_records(
+        store=store,
+        nodes=batch.nodes,
+        relationships=batch.relationships,
+        batch_size=batch_size,
+        progress=progress,
+    )

@@ -98,7 +98,7 @@ def api_on(request: pytest.FixtureRequest, tmp_path: Path) -> ServeFolder:
     return serve
 
 
-STORE_FIXTURES = ("store", "loaded_store", "env", "api", "api_on", "recorded")
+STORE_FIXTURES = ("store", "loaded_store", "env", "api", "api_on", "recorded", "store_kind")
 """Fixtures parametrised over STORE_KINDS; their parameter says which store a test ran on."""
 _STORE_OF: dict[str, str] = {}
 

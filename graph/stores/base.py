@@ -16,11 +16,28 @@ from graph.records import GraphVersion, NodeRef, RelRef, Value
 
 @dataclass(frozen=True)
 class WriteCounts:
+    """Rows written (created or matched) and the keys of rows that could not be written
+    (a relationship whose start or end node does not exist): a writer never counts a row it
+    dropped."""
+
     created: int = 0
     matched: int = 0
+    dropped: tuple[str, ...] = ()
 
     def __add__(self, other: WriteCounts) -> WriteCounts:
-        return WriteCounts(self.created + other.created, self.matched + other.matched)
+        return WriteCounts(
+            self.created + other.created,
+            self.matched + other.matched,
+            self.dropped + other.dropped,
+        )
+
+
+def dropped_keys(
+    rows: Sequence[Mapping[str, Value]], written: Collection[object]
+) -> tuple[str, ...]:
+    """The keys of ``rows`` not among ``written``, in input order."""
+    done = set(written)
+    return tuple(str(row["key"]) for row in rows if row["key"] not in done)
 
 
 class Store(Protocol):
@@ -41,7 +58,8 @@ class Store(Protocol):
         rows: Sequence[Mapping[str, Value]],
     ) -> WriteCounts:
         """MERGE relationships on (start, end, key); rows carry ``start``, ``end`` and the
-        declared properties."""
+        declared properties. A row whose start or end node is missing is not written; its
+        key is in ``dropped`` and it is counted neither created nor matched."""
 
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
         """The label of each id that exists."""

@@ -115,7 +115,8 @@ def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
         f"MATCH (a:{_q(start.value)} {{{_q('id')}: row.{_q('start')}}}) "
         f"MATCH (b:{_q(end.value)} {{{_q('id')}: row.{_q('end')}}}) "
         f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: row.{_q('key')}}}]->(b)"
-        f"{set_clause}"
+        f"{set_clause} "
+        f"RETURN row.{_q('key')}"
     )
 
 

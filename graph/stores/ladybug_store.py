@@ -20,7 +20,7 @@ from graph.errors import StoreError, StoreUnavailable
 from graph.model import NODES, RELATIONSHIPS, Label, RelType, projected
 from graph.records import GraphVersion, NodeRef, RelRef, Value
 from graph.stores import ladybug_queries as cypher
-from graph.stores.base import WriteCounts
+from graph.stores.base import WriteCounts, dropped_keys
 
 _LOCKED = "Could not set lock on file"
 
@@ -124,8 +124,10 @@ class LadybugStore:
             for statement in cypher.schema_statements():
                 self._rows(statement)
 
-    def _upsert(self, query: str, rows: list[dict[str, Value]], count_query: str) -> int:
-        """Run one upsert in its own transaction; return how many it created.
+    def _upsert(
+        self, query: str, rows: list[dict[str, Value]], count_query: str
+    ) -> tuple[int, list[list[Any]]]:
+        """Run one upsert in its own transaction; return how many it created and its rows.
 
         Ladybug reports no write counters, so the table is counted before and after, inside
         the transaction (one write transaction at a time, and this store's lock held).
@@ -134,13 +136,13 @@ class LadybugStore:
             self._begin()
             try:
                 before = int(self._rows(count_query)[0][0])
-                self._rows(query, {"rows": rows})
+                returned = self._rows(query, {"rows": rows})
                 after = int(self._rows(count_query)[0][0])
                 self._commit()
             except BaseException:
                 self._rollback()
                 raise
-        return after - before
+        return after - before, returned
 
     def upsert_nodes(self, label: Label, rows: Sequence[Mapping[str, Value]]) -> WriteCounts:
         if not rows:
@@ -149,7 +151,7 @@ class LadybugStore:
             raise StoreError(f"cannot upsert a {label.value} node without an id")
         keys = cypher.node_row_keys(label)
         params = [{k: row.get(k) for k in keys} for row in rows]
-        created = self._upsert(cypher.upsert_nodes(label), params, cypher.count(label))
+        created, _ = self._upsert(cypher.upsert_nodes(label), params, cypher.count(label))
         return WriteCounts(created=created, matched=len(rows) - created)
 
     def upsert_relationships(
@@ -166,8 +168,13 @@ class LadybugStore:
         keys = cypher.rel_row_keys(rel)
         params = [{k: row.get(k) for k in keys} for row in rows]
         query = cypher.upsert_relationships(rel, start_label, end_label)
-        created = self._upsert(query, params, cypher.count_relationships(rel))
-        return WriteCounts(created=created, matched=len(rows) - created)
+        created, returned = self._upsert(query, params, cypher.count_relationships(rel))
+        written = [r[0] for r in returned]
+        return WriteCounts(
+            created=created,
+            matched=len(written) - created,
+            dropped=dropped_keys(rows, written),
+        )
 
     # -- reads ----------------------------------------------------------------------------
 

@@ -56,7 +56,8 @@ def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
         f"MATCH (a:{_q(start.value)} {{id: row.start}}) "
         f"MATCH (b:{_q(end.value)} {{id: row.end}}) "
         f"MERGE (a)-[r:{_q(rel.value)} {{key: row.key}}]->(b)"
-        f"{set_clause}"
+        f"{set_clause} "
+        "RETURN collect(row.key) AS written"
     )
 
 

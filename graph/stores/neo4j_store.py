@@ -13,7 +13,7 @@ from graph.errors import StoreError, StoreUnavailable
 from graph.model import Label, RelType, projected
 from graph.records import GraphVersion, NodeRef, RelRef, Value
 from graph.stores import neo4j_queries as cypher
-from graph.stores.base import WriteCounts
+from graph.stores.base import WriteCounts, dropped_keys
 
 
 def _translate(e: Exception, doing: str) -> StoreError:
@@ -100,9 +100,14 @@ class Neo4jStore:
         if not rows:
             return WriteCounts()
         query = cypher.upsert_relationships(rel, start_label, end_label)
-        summary = self._run(query, {"rows": list(rows)}).summary
-        created = summary.counters.relationships_created
-        return WriteCounts(created=created, matched=len(rows) - created)
+        result = self._run(query, {"rows": list(rows)})
+        written = result.records[0]["written"]
+        created = result.summary.counters.relationships_created
+        return WriteCounts(
+            created=created,
+            matched=len(written) - created,
+            dropped=dropped_keys(rows, written),
+        )
 
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
         if not ids:

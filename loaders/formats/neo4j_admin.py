@@ -22,7 +22,8 @@ from graph.errors import LoadError, Problem
 from graph.model import NODES, RELATIONSHIPS, Label, PropType, RelType, relationship_allowed
 from graph.records import NodeRecord, Origin, RelRecord, Value, relationship_key
 from graph.stores.base import Store
-from loaders.validate import Batch, check_relationships
+from loaders.checks import check_relationships
+from loaders.validate import Batch
 
 ADMIN_TYPES: dict[PropType, str] = {
     PropType.STRING: "string",

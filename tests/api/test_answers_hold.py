@@ -128,7 +128,7 @@ def test_cli_tables_say_what_is_unknown_and_why_nothing_is_blocked(
     exposure = cli("exposure", "p", "--country", "CN", "--paths", "0", env=env)
     assert exposure.returncode == 0 and "Traceback" not in exposure.stderr
     [metal] = [line for line in exposure.stdout.splitlines() if "│ metal" in line]
-    assert re.search(r"│ metal\s+│\s+-\s+│\s+-\s+│\s+-\s+│\s+0%\s+│ none", metal), metal
+    assert re.search(r"│ metal\s+│\s+-\s+│\s+-\s+│\s+-\s+│\s+-\s+│\s+0%\s+│ none", metal), metal
     bad = cli("exposure", "p", "--paths", "51", env=env)
     assert bad.returncode == 2 and "paths must be between 0 and 50" in bad.stderr
     dependents = cli("dependents", "--country", "CN", env=env)

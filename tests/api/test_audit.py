@@ -68,10 +68,13 @@ checks:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("checks: []", "audit.yaml:0: checks: List should have at least 1 item"),
-        ("checks:\n  - dependence: {colour: red}", "checks.0.dependence.colour: Extra inputs"),
+        ("checks: []", "audit.yaml:1: checks: List should have at least 1 item"),
+        (
+            "name: x\nchecks:\n  - dependence: {colour: red}",
+            "audit.yaml:3: checks.0.dependence.colour: Extra inputs",
+        ),
         ("checks:\n  - {}", "give exactly one of dependence, concentration, scenario"),
-        ("checks: [", "audit.yaml:0: file: while parsing"),
+        ("name: x\nchecks: [", "audit.yaml:2: file: while parsing"),
     ],
 )
 def test_a_bad_audit_file_exits_2(

@@ -38,3 +38,8 @@ def _through(store: Store, folder: Path) -> casebook.Solve:
 @pytest.mark.parametrize("check", casebook.CHECKS, ids=lambda check: check.__name__)
 def test_casebook(check: Callable[[casebook.Solve], None], store: Store, tmp_path: Path) -> None:
     check(_through(store, tmp_path))
+
+
+def test_a_cycle_is_refused_with_the_nodes_involved(store: Store, tmp_path: Path) -> None:
+    casebook.load_cycle(store, tmp_path / "case")
+    casebook.a_cycle_is_refused_with_the_nodes_involved(SnapshotCache().get(store))

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import LoadError
+from graph.errors import LoadError, StoreError
 from graph.model import Label, RelType
+from graph.records import RelRecord
 from graph.stores.base import Store
 from loaders.load import load, prepare
+from loaders.writer import write_records
 from tests.support.stores import DATASET, contents
 
 
@@ -95,3 +97,46 @@ def test_unknown_columns_and_files_are_refused(store: Store, tmp_path: Path) -> 
     assert "countries.csv:1: colour: unknown column" in messages
     assert any(m.startswith("notes.csv:0: file: unknown file name") for m in messages)
     assert store.count(Label.COUNTRY) == 0
+
+
+def test_a_row_naming_two_ids_loaded_earlier_loads(store: Store, tmp_path: Path) -> None:
+    """Consumer, item and supplier all exist only in the store: one batched look-up resolves
+    them all (the first unknown id used to stop the look-up)."""
+    load(store=store, path=str(DATASET))
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "sourcing.csv").write_text(
+        "consumer,item,supplier,share,year,source,confidence,note\n"
+        "suzuki-motor,ndfeb-sintered,jl-mag,,2031,sg-modelling,low,test\n",
+        encoding="utf-8",
+    )
+    summary, _ = load(store=store, path=str(extra))
+    assert summary.relationships["SOURCES_FROM"].created == 1
+    suppliers = store.neighbours(Label.COMPANY, "suzuki-motor", RelType.SOURCES_FROM, outgoing=True)
+    assert "jl-mag" in [n.id for n in suppliers]
+
+
+def test_a_store_reports_relationships_it_could_not_write(store: Store) -> None:
+    store.upsert_nodes(Label.COUNTRY, [{"id": "CN", "name": "China"}])
+    store.upsert_nodes(Label.COMPANY, [{"id": "co", "name": "Co", "country": "CN"}])
+    rows = [
+        {"start": "co", "end": "CN", "key": "k-ok", "source": "s"},
+        {"start": "ghost", "end": "CN", "key": "k-ghost", "source": "s"},
+        {"start": "co", "end": "XX", "key": "k-nowhere", "source": "s"},
+    ]
+    counts = store.upsert_relationships(
+        RelType.HEADQUARTERED_IN, Label.COMPANY, Label.COUNTRY, rows
+    )
+    assert (counts.created, counts.matched) == (1, 0)
+    assert counts.dropped == ("k-ghost", "k-nowhere")
+    again = store.upsert_relationships(RelType.HEADQUARTERED_IN, Label.COMPANY, Label.COUNTRY, rows)
+    assert (again.created, again.matched, again.dropped) == (0, 1, ("k-ghost", "k-nowhere"))
+    assert store.counts()["HEADQUARTERED_IN"] == 1
+
+
+def test_the_writer_fails_loudly_when_a_store_drops_a_row(store: Store) -> None:
+    ghost = RelRecord(
+        RelType.HEADQUARTERED_IN, Label.COMPANY, "ghost", Label.COUNTRY, "CN", "k-ghost", {}
+    )
+    with pytest.raises(StoreError, match="could not write 1 HEADQUARTERED_IN.*k-ghost"):
+        write_records(store=store, nodes=[], relationships=[ghost], batch_size=10)

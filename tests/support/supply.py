@@ -9,7 +9,7 @@ and no empty values. ``Refs`` builds the same kind of records in a test.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,7 @@ from graph.model import Label, RelType, Stage
 from graph.records import GraphVersion, NodeRecord, NodeRef, RelRecord, RelRef
 from loaders.formats import dataset
 from loaders.importer import ReleaseFormat, read_release
-from loaders.validate import validate
-
-
-def _nothing_stored(ids: Collection[str]) -> dict[str, Label]:
-    return {}
+from loaders.validate import NothingStored, validate
 
 
 def supply_from_dataset(
@@ -38,7 +34,7 @@ def supply_from_dataset(
 ) -> SupplyData:
     """The dataset, then each release as ``supplygraph import`` would add it: the nodes it
     wants only where the dataset lacks them."""
-    batch = validate(dataset.read(str(path)), existing=_nothing_stored)
+    batch = validate(lambda: dataset.read(str(path)), store=NothingStored()).batch()
     records: list[NodeRecord] = list(batch.nodes)
     relationships: list[RelRecord] = list(batch.relationships)
     for kind, release in releases:

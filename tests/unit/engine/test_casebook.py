@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from graph.engine.snapshot import Snapshot
+from graph.model import Label
 from graph.records import GraphVersion
 from tests.support import casebook
-from tests.support.supply import supply_from_dataset
+from tests.support.supply import Refs, supply_from_dataset
 
 
 @pytest.mark.parametrize("check", casebook.CHECKS, ids=lambda check: check.__name__)
@@ -30,3 +31,13 @@ def test_casebook(check: Callable[[casebook.Solve], None], tmp_path: Path) -> No
         return Snapshot(supply, GraphVersion(1, None))
 
     check(solve)
+
+
+def test_a_cycle_is_refused_with_the_nodes_involved() -> None:
+    """casebook.cycle(), built by hand: the loader would refuse it before any write."""
+    g = Refs().countries("CN")
+    g.node(Label.PRODUCT, "p").node(Label.MAGNET_TYPE, "m")
+    g.node(Label.MATERIAL, "a", stage="metal", form="metal")
+    g.node(Label.MATERIAL, "b", stage="metal", form="alloy")
+    g.bom("p", "m", 1.0).bom("m", "a", 1.0).bom("a", "b", 0.5).bom("b", "a", 0.5)
+    casebook.a_cycle_is_refused_with_the_nodes_involved(g.market("a", CN=1.0).snapshot())

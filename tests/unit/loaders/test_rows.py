@@ -9,13 +9,14 @@ import pytest
 from graph.errors import LoadError
 from graph.model import Label
 from loaders.formats import dataset
-from loaders.validate import validate
+from loaders.validate import NothingStored, validate
 from tests.support.casebook import DatasetWriter
+from tests.support.views import KnownIds
 
 
 def _problems(folder: Path) -> list[str]:
     with pytest.raises(LoadError) as caught:
-        validate(dataset.read(str(folder)), existing=lambda ids: {})
+        validate(lambda: dataset.read(str(folder)), store=NothingStored())
     return [str(p) for p in caught.value.problems]
 
 
@@ -85,7 +86,36 @@ def test_references_resolve_against_the_store(tmp_path: Path) -> None:
     d = DatasetWriter()
     d.add("products.csv", id="p", name="P", oem="known-oem")
     batch = validate(
-        dataset.read(str(d.write(tmp_path))),
-        existing=lambda ids: {i: Label.COMPANY for i in ids if i == "known-oem"},
-    )
+        lambda: dataset.read(str(d.write(tmp_path))),
+        store=KnownIds({"known-oem": Label.COMPANY}),
+    ).batch()
     assert [(r.start, r.end) for r in batch.relationships] == [("known-oem", "p")]
+
+
+def test_a_duplicate_id_is_reported_once(tmp_path: Path) -> None:
+    """The second row's own relationships are not built, so no "repeats the fact" follows."""
+    d = DatasetWriter().countries("CN")
+    d.add("companies.csv", id="co", name="Co", country="CN", roles="oem")
+    d.add("companies.csv", id="co", name="Co again", country="CN", roles="oem")
+    assert _problems(d.write(tmp_path)) == [
+        "companies.csv:3: id: 'co' is already defined at companies.csv:2"
+    ]
+
+
+def test_each_supply_cycle_is_named_once_in_order(tmp_path: Path) -> None:
+    d = DatasetWriter()
+    d.material("a", "metal", "metal").material("b", "metal", "metal").material(
+        "c", "metal", "metal"
+    )
+    d.bom("a", "b", 0.5).bom("b", "a", 0.5).bom("a", "b", 0.5, year=2024).bom("c", "c", 0.1)
+    assert [p for p in _problems(d.write(tmp_path)) if "cycle" in p] == [
+        "bom.csv:3: child: supply cycle: a -> b -> a (an item would be made from itself)",
+        "bom.csv:5: child: supply cycle: c -> c (an item would be made from itself)",
+    ]
+
+
+def test_all_references_of_a_row_are_reported(tmp_path: Path) -> None:
+    d = DatasetWriter()
+    d.add("sourcing.csv", consumer="nobody", item="nothing", supplier="no-one")
+    problems = _problems(d.write(tmp_path))
+    assert [p.split(": ")[1] for p in problems] == ["consumer", "item", "supplier"]
