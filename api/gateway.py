@@ -137,9 +137,9 @@ class GraphQLGateway:
             data = _from_query_string(scope.get("query_string", b""))
             if data is None:
                 return None, None
-            service.authorize(_header(scope, b"authorization"), write=False)
+            principal = service.authorize(_header(scope, b"authorization"), write=False)
         elif method == "POST":
-            service.authorize(_header(scope, b"authorization"), write=False)
+            principal = service.authorize(_header(scope, b"authorization"), write=False)
             limit = service.settings.max_body_bytes
             length = _header(scope, b"content-length")
             if length and length.isdigit() and int(length) > limit:
@@ -154,6 +154,8 @@ class GraphQLGateway:
             data = decode_request(await read_body(receive, limit=limit))
         else:
             return None, None
+        if principal.role is not None:  # the response cache's key (api/serving.py)
+            scope.setdefault("state", {})["role"] = principal.role.value
         resolved, hit = service.persisted.resolve(data)
         if hit:
             service.metrics.cache_hits.labels("persisted_query").inc()
