@@ -25,6 +25,7 @@ from api.gateway import GraphQLGateway
 from api.loads import post_load
 from api.middleware import RequestMiddleware
 from api.refusals import Refusal, refusal_response
+from api.report_web import report_endpoint
 from api.service import Service
 from api.settings import Settings, load_settings
 from api.stores import open_store
@@ -107,11 +108,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return refusal_response(refusal)
         return await service.metrics.endpoint(request)
 
+    async def report(request: Request) -> Response:
+        return await report_endpoint(request, service)
+
     return Starlette(
         routes=[
             Route("/graphql", GraphQLGateway(graphql, service), methods=["GET", "POST"]),
             Route("/loads", loads, methods=["POST"]),
             Route("/metrics", metrics),
+            Route("/report", report),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
