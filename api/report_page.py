@@ -62,7 +62,8 @@ def render_html(report: dict[str, Any]) -> str:
         figures["concentration"] = concentration_figure(report)
         sections.append(_concentration_section(report))
     if report["scenario"] is not None:
-        figures["scenario"] = scenario_figure(report)
+        if _timed(report)[0]:
+            figures["scenario"] = scenario_figure(report)
         sections.append(_scenario_section(report))
     sections.append(_dependents_section(report))
     sections.append(_sources_section(report))
@@ -315,9 +316,18 @@ def _subject_impacts(report: dict[str, Any]) -> list[dict[str, Any]]:
     return chosen or impacts[:10]
 
 
+def _timed(report: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+    """The impacts with a stock cover to draw: the subject's, else every product's that
+    has one (True: they are not the subject's)."""
+    mine = [p for p in _subject_impacts(report) if p["weeksToStockout"]]
+    if mine:
+        return mine, False
+    return [p for p in report["scenario"]["products"] if p["weeksToStockout"]], True
+
+
 def scenario_figure(report: dict[str, Any]) -> dict[str, Any]:
     scenario = report["scenario"]
-    impacts = [p for p in _subject_impacts(report) if p["weeksToStockout"]]
+    impacts, _ = _timed(report)
     return {
         "data": [
             {
@@ -371,12 +381,23 @@ def _scenario_section(report: dict[str, Any]) -> str:
         + "</td></tr>"
         for p in _subject_impacts(report)
     )
+    timed, others = _timed(report)
+    if not timed:
+        timeline = "<p class='note'>No product in the graph has stock data: no timeline.</p>"
+    else:
+        drawn = (
+            "<p class='note'>The subject has no stock data; the timeline shows the products "
+            "that do.</p>"
+            if others
+            else ""
+        )
+        timeline = f"{drawn}<div id='scenario' class='chart'></div>"
     return _section(
         "Scenario: timeline to stock-out",
         f"<p>{escape(control)}: {escape(scenario['status'])} on {escape(scenario['asOf'])}, "
         f"approval rate {_pct(scenario['approvalRate'])}, over "
-        f"{scenario['durationWeeks']:g} weeks (dashed line).</p>"
-        "<div id='scenario' class='chart'></div><table><tr><th>product</th>"
+        f"{scenario['durationWeeks']:g} weeks (dashed line).</p>{timeline}"
+        "<table><tr><th>product</th>"
         "<th class='num'>controlled</th><th class='num'>shortfall</th><th>weeks to stock-out"
         f"</th><th>stock-out dates</th></tr>{rows}</table>",
     )
