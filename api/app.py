@@ -1,5 +1,6 @@
 """The Starlette application: GraphQL at /graphql (GraphiQL where settings allow it), loads
-at /loads, Prometheus metrics at /metrics, /healthz and /readyz.
+at /loads, Prometheus metrics at /metrics, the exposure report at /report
+(api/report_web.py), the Neo4j Browser guide at /guide (api/guide.py), /healthz and /readyz.
 
 The edge (keys, limits, request ids, metrics) lives in api/gateway.py, api/middleware.py and
 api/loads.py; docs/service.md describes it for operators."""
@@ -22,6 +23,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.gateway import GraphQLGateway
+from api.guide import guide_endpoint
 from api.loads import post_load
 from api.middleware import RequestMiddleware
 from api.refusals import Refusal, refusal_response
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/loads", loads, methods=["POST"]),
             Route("/metrics", metrics),
             Route("/report", report),
+            Route("/guide", guide_endpoint, methods=["GET", "OPTIONS"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

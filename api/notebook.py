@@ -120,8 +120,12 @@ def frames_of(report: dict[str, Any]) -> Frames:
     )
     dependents = pd.DataFrame(
         [
-            {"product": d["subject"]["id"], "share": d["share"], "stage": d["stage"],
-             "basis": d["basis"]}
+            {
+                "product": d["subject"]["id"],
+                "share": d["share"],
+                "stage": d["stage"],
+                "basis": d["basis"],
+            }
             for d in report["dependents"]
         ],
         columns=["product", "share", "stage", "basis"],
@@ -155,7 +159,12 @@ def frames_of(report: dict[str, Any]) -> Frames:
             for p in impacts
         ],
         columns=[
-            "product", "controlled", "shortfall", "weeks_low", "weeks_high", "stockout_from",
+            "product",
+            "controlled",
+            "shortfall",
+            "weeks_low",
+            "weeks_high",
+            "stockout_from",
         ],
     )
     return Frames(stages, paths, dependents, concentration, scenario, report)

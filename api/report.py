@@ -46,7 +46,9 @@ def build_report(snapshot: Snapshot, request: ReportRequest, *, today: date) -> 
         raise QueryError(f"threshold must be at least 0 and below 1, got {request.threshold}")
     exposure = snapshot.exposure(request.subject, request.country, paths=10)
     rows, _ = snapshot.subject_products(request.subject)
-    tree = {snapshot.network.positions[i].item for v in rows for i in reachable(snapshot.network, v)}
+    tree = {
+        snapshot.network.positions[i].item for v in rows for i in reachable(snapshot.network, v)
+    }
     concentration = [c for c in snapshot.concentration() if c.item.id in tree]
     dependents = snapshot.dependents(request.country, limit=10)
     scenario = None
@@ -114,8 +116,13 @@ def sankey(snapshot: Snapshot, request: ReportRequest, *, rows: list[int]) -> di
             if step.item.id == subject.id and step.supplier is None:
                 continue
             label = step.item.name + (f" ({step.supplier.name})" if step.supplier else "")
-            chain.append(node(f"step:{step.item.id}:{step.supplier.id if step.supplier else ''}",
-                              label, "step"))
+            chain.append(
+                node(
+                    f"step:{step.item.id}:{step.supplier.id if step.supplier else ''}",
+                    label,
+                    "step",
+                )
+            )
         chain.append(end)
         for source, target in zip(chain, chain[1:], strict=False):
             key = (source, target, route.basis.value, mine)

@@ -3,6 +3,9 @@
 plotly.js is read from the plotly wheel and inlined, so the page opens offline; its
 Content-Security-Policy forbids the page any request at all. The only external URLs are
 the sources' own links, which load nothing until a reader follows them.
+
+Over 400 lines on purpose: one figure builder and one section renderer per part of the page,
+read top to bottom in page order; split, the page's layout would be spread over modules.
 """
 
 from __future__ import annotations

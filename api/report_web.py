@@ -133,7 +133,8 @@ button{{margin-top:18px;padding:6px 18px;font:inherit}}</style></head>
 <script>
 document.getElementById("pick").addEventListener("submit", () => {{
   const key = document.getElementById("key").value.trim();
-  if (key) document.cookie = "{KEY_COOKIE}=" + encodeURIComponent(key) + "; path=/report; SameSite=Strict";
+  if (key) document.cookie =
+    "{KEY_COOKIE}=" + encodeURIComponent(key) + "; path=/report; SameSite=Strict";
 }});
 </script></body></html>"""
 

@@ -21,10 +21,10 @@ from api.settings import load_settings
 from graph.errors import NotFound
 from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
+from loaders.load import load
 from tests.support.asgi import Client, in_process, load_into
 from tests.support.browser import saturated_pixels
 from tests.support.served import cli, store_env
-from loaders.load import load
 from tests.support.stores import DATASET, REPO, make_store
 
 TODAY = date(2026, 12, 2)
@@ -36,7 +36,10 @@ def test_report_content_on_each_store(loaded_store: Store) -> None:
     exposure = report["exposure"]
     assert exposure["subject"]["id"] == "suzuki-swift" and exposure["share"] > 0.9
     assert [s["stage"] for s in exposure["stages"]][:4] == [
-        "mining", "separation", "metal", "magnet",
+        "mining",
+        "separation",
+        "metal",
+        "magnet",
     ]
     sankey = report["sankey"]
     assert sankey["nodes"][0]["kind"] == "subject"
@@ -94,12 +97,10 @@ def test_html_is_self_contained(loaded_store: Store) -> None:
     assert "against the 65% benchmark" in html and "timeline to stock-out" in html
 
 
-
-
 @pytest.mark.anyio
 async def test_report_over_http(api: Client) -> None:
     picker = await api.get("/report")
-    assert picker.status_code == 200 and "<select id=\"subject\"" in picker.text
+    assert picker.status_code == 200 and '<select id="subject"' in picker.text
     assert "suzuki-swift" in picker.text and "cn-mofcom-18-2025" in picker.text
     answer = await api.get(
         "/report", params={"subject": "suzuki-swift", "country": "CN", "format": "json"}
@@ -117,8 +118,12 @@ async def test_report_over_http(api: Client) -> None:
 @pytest.mark.anyio
 async def test_report_needs_a_key_when_the_server_does(tmp_path: Path) -> None:
     env = store_env(None, "embedded", tmp_path)
-    env.update({"SUPPLYGRAPH_ANONYMOUS_READS": "false",
-                "SUPPLYGRAPH_KEYS_FILE": str(tmp_path / "keys.json")})
+    env.update(
+        {
+            "SUPPLYGRAPH_ANONYMOUS_READS": "false",
+            "SUPPLYGRAPH_KEYS_FILE": str(tmp_path / "keys.json"),
+        }
+    )
     settings = load_settings(env)
     load_into(settings, DATASET)
     key = KeyRing(tmp_path / "keys.json").add("analyst", Role.READER)
@@ -148,8 +153,17 @@ def embedded_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_cli_writes_a_pdf_with_the_charts(embedded_env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "swift.pdf"
     done = cli(
-        "report", "suzuki-swift", "--country", "CN", "--control", "cn-mofcom-18-2025",
-        "--format", "pdf", "-o", str(out), env=embedded_env,
+        "report",
+        "suzuki-swift",
+        "--country",
+        "CN",
+        "--control",
+        "cn-mofcom-18-2025",
+        "--format",
+        "pdf",
+        "-o",
+        str(out),
+        env=embedded_env,
     )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:5] == b"%PDF-" and out.stat().st_size > 20_000
@@ -166,8 +180,9 @@ def test_cli_writes_a_pdf_with_the_charts(embedded_env: dict[str, str], tmp_path
 
 
 def test_cli_refuses_an_unknown_format(embedded_env: dict[str, str], tmp_path: Path) -> None:
-    done = cli("report", "suzuki-swift", "--format", "docx", "-o", str(tmp_path / "x"),
-               env=embedded_env)
+    done = cli(
+        "report", "suzuki-swift", "--format", "docx", "-o", str(tmp_path / "x"), env=embedded_env
+    )
     assert done.returncode == 2 and "--format must be html, pdf or json" in done.stderr
     missing = cli("report", "no-such-car", "-o", str(tmp_path / "x.html"), env=embedded_env)
     assert missing.returncode == 2 and "no-such-car" in missing.stderr
@@ -189,8 +204,9 @@ def test_notebook_api_from_a_server(embedded_env: dict[str, str], tmp_path: Path
     from api.notebook import NotebookError, explore
     from tests.support.served import serving
 
-    local = explore("suzuki-swift", control="cn-mofcom-18-2025",
-                    store=embedded_env["SUPPLYGRAPH_STORE"])
+    local = explore(
+        "suzuki-swift", control="cn-mofcom-18-2025", store=embedded_env["SUPPLYGRAPH_STORE"]
+    )
     with serving(embedded_env, tmp_path) as base:
         remote = explore("suzuki-swift", control="cn-mofcom-18-2025", server=base)
         with pytest.raises(NotebookError, match="404"):
