@@ -53,10 +53,9 @@ def test_browser_plays_the_guide(neo4j_server: Neo4jServer, tmp_path: Path) -> N
         page.locator(".monaco-editor").first.click()
         page.keyboard.type(f":play {base}/guide")
         page.keyboard.press("Enter")
-        try:
-            page.get_by_text("What is in the graph").first.wait_for(timeout=60_000)
-        finally:
-            page.screenshot(path="/tmp/h13g/fail.png")
+        page.get_by_text("Exploring the graph in Neo4j Browser").first.wait_for(timeout=60_000)
+        slides = GUIDE.count("\n## ") + 1
+        page.get_by_text(f"1 / {slides}").first.wait_for()
         shot = page.screenshot(path=str(tmp_path / "browser-guide.png"))
         page.close()
     assert_not_blank(shot)
