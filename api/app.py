@@ -1,6 +1,7 @@
 """The Starlette application: GraphQL at /graphql (GraphiQL where settings allow it, its
 files served from the package under /static), loads at /loads, Prometheus metrics at
-/metrics, /healthz and /readyz.
+/metrics, the exposure report at /report (api/report_web.py), the Neo4j Browser guide at
+/guide (api/guide.py), /healthz and /readyz.
 
 The edge (keys, limits, request ids, metrics) lives in api/gateway.py, api/middleware.py and
 api/loads.py; docs/service.md describes it for operators."""
@@ -23,9 +24,11 @@ from starlette.websockets import WebSocket
 
 from api.gateway import GraphQLGateway
 from api.graphiql import static_mount
+from api.guide import guide_endpoint
 from api.loads import post_load
 from api.middleware import RequestMiddleware
 from api.refusals import Refusal, refusal_response
+from api.report_web import report_endpoint
 from api.service import Service
 from api.serving import CachingGraphQL
 from api.settings import Settings, load_settings
@@ -122,11 +125,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return refusal_response(refusal)
         return await service.metrics.endpoint(request)
 
+    async def report(request: Request) -> Response:
+        return await report_endpoint(request, service)
+
     return Starlette(
         routes=[
             Route("/graphql", GraphQLGateway(graphql, service), methods=["GET", "POST"]),
             Route("/loads", loads, methods=["POST"]),
             Route("/metrics", metrics),
+            Route("/report", report),
+            Route("/guide", guide_endpoint, methods=["GET", "OPTIONS"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             static_mount(),

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api import imports, questions, tables
+from api import imports, questions, report_web, tables
 from api.audit import read_spec, render
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_UNAVAILABLE, exit_codes
 from api.keys import KeyRing, Role
@@ -492,6 +492,7 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
 
 questions.register(app, settings=_settings, opened=_store, out=out, err=err)
 imports.register(app, settings=_settings, opened=_store, out=out, err=err)
+report_web.register(app, settings=_settings, opened=_store, err=err)
 
 
 def main() -> None:
