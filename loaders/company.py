@@ -124,9 +124,13 @@ def import_company(
     day = today or datetime.now(UTC).date().isoformat()
     source = source_id(owner)
     store.ensure_schema()
-    companies = {n.id: str(n.properties.get("name") or n.id) for n in _companies(store)}
+    companies = {
+        n.id: str(n.properties.get("name") or n.id)
+        for n in _companies(store)
+        if n.properties.get("source") != source and n.id != owner
+    }
     mapped = read_mapping(mapping or default_mapping(path))
-    matcher = Matcher({c: n for c, n in companies.items() if c != owner}, mapped)
+    matcher = Matcher(companies, mapped)
     rows, matches = _build(book, store=store, owner=owner, source=source, matcher=matcher, day=day)
     if book.problems:
         raise _refused(book, book.problems)
@@ -229,6 +233,21 @@ def _build(
     suppliers, matches = _suppliers(
         book, store=store, owner=owner, source=source, matcher=matcher, rows=rows
     )
+    if owner not in suppliers.values() and not store.labels_of([owner]):
+        book.problems.append(
+            CellProblem(
+                "suppliers",
+                1,
+                "roles",
+                f"--owner '{owner}' is no company in the graph: list your company in this "
+                "sheet with the role oem",
+                "A1",
+            )
+        )
+    if "products" in book.sheets and not book.sheets["products"].rows:
+        book.problems.append(
+            CellProblem("products", 2, "product", "the sheet has no products", "A2")
+        )
     prefix = f"{owner}-"
 
     def own(part: str) -> str:
@@ -280,9 +299,9 @@ def _build(
                     source=source,
                     confidence="high",
                 )
-    stored = store.labels_of(list(end_uses))
+    creatable = _creatable(store, Label.END_USE, end_uses, source=source)
     for use_id, name in end_uses.items():
-        if use_id not in stored:
+        if use_id in creatable:
             rows.add(
                 EndUseRow, "products", 1, id=use_id, name=name, source=source, confidence="high"
             )
@@ -389,7 +408,7 @@ def _suppliers(
             )
         if "oem" in roles:
             resolved[normalise(name)] = owner
-            if not store.labels_of([owner]):
+            if _creatable(store, Label.COMPANY, [owner], source=source):
                 rows.add(
                     CompanyRow,
                     "suppliers",
@@ -406,7 +425,7 @@ def _suppliers(
         match = matcher.match(name, new_id=slug(normalise(name)) or slug(name))
         matches.append(match)
         resolved[normalise(name)] = match.company
-        if not match.merged:
+        if match.company not in matcher.companies:
             address = r.cells.get("address")
             rows.add(
                 CompanyRow,
@@ -427,6 +446,14 @@ def _suppliers(
         if iso2 not in held:
             rows.add(CountryRow, "suppliers", row, id=iso2, name=countries.name_of(iso2))
     return resolved, matches
+
+
+def _creatable(store: Store, label: Label, ids: Collection[str], *, source: str) -> set[str]:
+    """The ids the import writes as nodes: those the store lacks, and those an earlier import
+    of this source created (so a re-import keeps them); anything else is left as it is."""
+    held = store.labels_of(list(ids))
+    ours = {n.id for n in store.nodes(label, list(held)) if n.properties.get("source") == source}
+    return {i for i in ids if i not in held or i in ours}
 
 
 def _change(previous: list[RelRef], batch: Batch) -> Change:
