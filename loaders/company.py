@@ -6,20 +6,22 @@ materials, companies, sourcing, stock), so they are checked exactly as ``supplyg
 checks a dataset, against the graph; every problem is reported at its ``sheet!cell``. Every
 fact cites the import's source, ``company-<owner>``: a re-import first lists what changes,
 then deletes that source's facts the new workbook no longer states. Facts of other sources
-are never touched.
+are never touched. (A little over 400 lines: the one table of how each sheet becomes rows;
+the replacing lives in loaders/company_replace.py.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.errors import LoadError, Problem
 from graph.model import Label, RelType
-from graph.records import GraphVersion, NodeRef, Origin, RelRef
+from graph.records import GraphVersion, NodeRef, Origin
 from graph.stores.base import Store
+from loaders.company_replace import Change, WithoutSource, change_of, cites, drop_orphans
 from loaders.formats.company import CellProblem, Sheet, WorkbookData, read_workbook, refusal
 from loaders.formats.release import Countries, slug
 from loaders.matching import Match, Matcher, mapping_text, normalise, read_mapping, review_lines
@@ -37,7 +39,7 @@ from loaders.rows import (
     SourceRow,
     SourcingRow,
 )
-from loaders.validate import Batch, validate
+from loaders.validate import validate
 from loaders.writer import LoadSummary, write_batch
 
 COLUMNS: dict[tuple[str, str], str] = {
@@ -56,29 +58,6 @@ COLUMNS: dict[tuple[str, str], str] = {
 
 def source_id(owner: str) -> str:
     return f"company-{owner}"
-
-
-@dataclass
-class Change:
-    """What an import changes in the owner's facts."""
-
-    suppliers_added: list[str] = field(default_factory=list)
-    suppliers_dropped: list[str] = field(default_factory=list)
-    shares_changed: list[tuple[str, float | None, float | None]] = field(default_factory=list)
-    """(fact, old share, new share)."""
-    facts_added: int = 0
-    facts_dropped: int = 0
-    facts_kept: int = 0
-
-    def lines(self) -> list[str]:
-        out = [f"supplier added: {s}" for s in self.suppliers_added]
-        out += [f"supplier dropped: {s}" for s in self.suppliers_dropped]
-        out += [f"share changed: {k}: {a} -> {b}" for k, a, b in self.shares_changed]
-        out.append(
-            f"facts: {self.facts_added} added, {self.facts_dropped} dropped, "
-            f"{self.facts_kept} restated"
-        )
-        return out
 
 
 @dataclass
@@ -134,14 +113,14 @@ def import_company(
     rows, matches = _build(book, store=store, owner=owner, source=source, matcher=matcher, day=day)
     if book.problems:
         raise _refused(book, book.problems)
-    view = _WithoutSource(store, source)
+    view = WithoutSource(store, source)
     try:
         plan = validate(lambda: rows.rows, store=view)
     except LoadError as e:
         raise _refused(book, e.problems) from e
     batch = plan.batch()
-    previous = [r for r in store.extract_relationships(list(RelType)) if _cites(r, source)]
-    change = _change(previous, batch)
+    previous = [r for r in store.extract_relationships(list(RelType)) if cites(r, source)]
+    change = change_of(previous, batch)
     result = CompanyImport(owner, source, matches, change)
     if dry_run:
         return result
@@ -153,7 +132,7 @@ def import_company(
     for rel_type, keys in dropped.items():
         result.deleted += store.delete_relationships(rel_type, keys)
     result.summary = write_batch(store=store, batch=batch, batch_size=batch_size)
-    result.deleted += _drop_orphans(store, source=source, batch=batch)
+    result.deleted += drop_orphans(store, source=source, batch=batch)
     result.version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
     return result
 
@@ -169,33 +148,6 @@ def write_review(result: CompanyImport, *, report: Path, mapping: Path) -> None:
 
 def _companies(store: Store) -> Iterator[NodeRef]:
     return store.extract_nodes([Label.COMPANY])
-
-
-def _cites(rel: RelRef, source: str) -> bool:
-    return rel.properties.get("source") == source
-
-
-class _WithoutSource:
-    """The store as validation should see it: without the facts the import replaces, so a
-    share moved from a dropped supplier to a new one is not counted twice."""
-
-    def __init__(self, store: Store, source: str) -> None:
-        self._store = store
-        self._source = source
-
-    def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
-        return self._store.labels_of(ids)
-
-    def nodes(self, label: Label, ids: Collection[str]) -> list[NodeRef]:
-        return self._store.nodes(label, ids)
-
-    def extract_relationships(
-        self, types: Collection[RelType], *, properties: Collection[str] | None = None
-    ) -> Iterator[RelRef]:
-        wanted = None if properties is None else {*properties, "source"}
-        for rel in self._store.extract_relationships(types, properties=wanted):
-            if not _cites(rel, self._source):
-                yield rel
 
 
 def _refused(book: WorkbookData, problems: Iterable[Problem]) -> LoadError:
@@ -454,54 +406,3 @@ def _creatable(store: Store, label: Label, ids: Collection[str], *, source: str)
     held = store.labels_of(list(ids))
     ours = {n.id for n in store.nodes(label, list(held)) if n.properties.get("source") == source}
     return {i for i in ids if i not in held or i in ours}
-
-
-def _change(previous: list[RelRef], batch: Batch) -> Change:
-    old = {str(r.properties["key"]): r for r in previous}
-    new = {r.key: r for r in batch.relationships}
-    change = Change()
-    change.facts_added = len(new.keys() - old.keys())
-    change.facts_dropped = len(old.keys() - new.keys())
-    change.facts_kept = len(new.keys() & old.keys())
-
-    def suppliers(ends: Iterable[tuple[RelType, str]]) -> set[str]:
-        return {end for t, end in ends if t is RelType.SOURCES_FROM}
-
-    was = suppliers((r.type, r.end) for r in previous)
-    now = suppliers((r.type, r.end) for r in batch.relationships)
-    change.suppliers_added = sorted(now - was)
-    change.suppliers_dropped = sorted(was - now)
-    for key in sorted(new.keys() & old.keys()):
-        a, b = old[key].properties.get("share"), new[key].properties.get("share")
-        if a != b:
-            change.shares_changed.append((key, _num(a), _num(b)))
-    return change
-
-
-def _num(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _drop_orphans(store: Store, *, source: str, batch: Batch) -> int:
-    """Nodes an earlier import of this source created that the workbook no longer names and
-    no other source's fact touches."""
-    kept = {n.id for n in batch.nodes}
-    labels = (Label.COMPANY, Label.COMPONENT, Label.PRODUCT, Label.END_USE)
-    candidates = {
-        n.id: n.label
-        for n in store.extract_nodes(labels)
-        if n.properties.get("source") == source and n.id not in kept
-    }
-    if not candidates:
-        return 0
-    touched = {
-        end
-        for r in store.extract_relationships(list(RelType), properties=("source",))
-        if not _cites(r, source)
-        for end in (r.start, r.end)
-    }
-    gone = 0
-    for node_id, label in candidates.items():
-        if node_id not in touched:
-            gone += store.delete_nodes(label, [node_id])
-    return gone

@@ -119,6 +119,9 @@ def read_workbook(path: Path) -> WorkbookData:
         raw, merged = _xlsx_grid(path)
     else:
         raise LoadError([Problem(str(path), 0, "file", "no such workbook or folder")])
+    rmi = rmi_template(raw)
+    if rmi is not None:
+        raise LoadError([CellProblem("Declaration", 1, "template", rmi, "A1")])
     book = WorkbookData(path.name, {})
     for name, columns in SHEETS.items():
         if name not in raw:
@@ -133,6 +136,30 @@ def read_workbook(path: Path) -> WorkbookData:
             )
         book.sheets[name] = _sheet(name, columns, raw[name], book.problems)
     return book
+
+
+RMI_TEMPLATES = {
+    "conflict minerals reporting template": "an RMI CMRT (tin, tantalum, tungsten, gold): it "
+    "does not cover rare earths",
+    "extended minerals reporting template": "an RMI EMRT (cobalt, mica, copper, graphite, "
+    "lithium, nickel): it does not cover rare earths",
+    "additional minerals reporting template": "an RMI AMRT: its smelter list is not read yet "
+    "(docs/company-data.md); give its suppliers in a company workbook",
+}
+
+
+def rmi_template(raw: dict[str, Grid]) -> str | None:
+    """What an RMI reporting template (a Declaration and a Smelter List sheet) is, if it is one."""
+    if not {"declaration", "smelter list"} <= raw.keys():
+        return None
+    text = " ".join(v.casefold() for _, row in raw["declaration"][:12] for v, _ in row if v)
+    for title, message in RMI_TEMPLATES.items():
+        if title in text:
+            return f"this is {message}"
+    for code, title in (("cmrt", "conflict"), ("emrt", "extended"), ("amrt", "additional")):
+        if code in text:
+            return f"this is {RMI_TEMPLATES[title + ' minerals reporting template']}"
+    return "this is an RMI reporting template, not a company workbook"
 
 
 Grid = list[tuple[int, list[tuple[str, str | None]]]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from graph.engine.answers import StageBasis
@@ -147,8 +148,7 @@ def test_a_new_supplier_dropped_is_gone_from_the_graph(graph: Store, tmp_path: P
     assert result.change.suppliers_dropped == ["acme-magnetics"]
     assert graph.labels_of(["acme-magnetics"]) == {}
     assert all(
-        "acme-magnetics" not in (r.start, r.end)
-        for r in graph.extract_relationships(list(RelType))
+        "acme-magnetics" not in (r.start, r.end) for r in graph.extract_relationships(list(RelType))
     )
     assert set(_sources_from(graph)) == {
         ("kestrel-motors-hub-motor", "ndfeb-sintered-dytb", "jl-mag"),
@@ -208,3 +208,29 @@ def test_a_bad_workbook_is_refused_at_its_cell_and_nothing_is_written(
     assert message in str(refused.value)
     assert contents(graph) == before
     assert graph.graph_version() == version
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("Conflict Minerals Reporting Template (CMRT) Version 6.5", "CMRT (tin, tantalum"),
+        ("Extended Minerals Reporting Template (EMRT) Version 2.0", "EMRT (cobalt, mica"),
+        ("Additional Minerals Reporting Template (AMRT) Version 1.3", "AMRT: its smelter list"),
+    ],
+)
+def test_an_rmi_template_is_named_and_refused(
+    graph: Store, tmp_path: Path, title: str, message: str
+) -> None:
+    book = Workbook()
+    declaration = book.active
+    assert declaration is not None
+    declaration.title = "Declaration"
+    declaration.append([title])
+    book.create_sheet("Smelter List").append(["Metal", "Smelter Name", "Smelter Country"])
+    path = tmp_path / "rmi.xlsx"
+    book.save(path)
+    before = contents(graph)
+    with pytest.raises(LoadError) as refused:
+        _import(graph, path)
+    assert f"Declaration!A1: template: this is an RMI {message}" in str(refused.value)
+    assert contents(graph) == before
