@@ -104,6 +104,7 @@ async def post_load(request: Request, service: Service) -> Response:
                                 batch_size=service.settings.batch_size,
                             )
                         )
+                        context.note_write(version)
                         built = time.perf_counter()
                         await context.snapshot()
                         service.metrics.snapshot_build.observe(time.perf_counter() - built)

@@ -103,6 +103,20 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = Field(
         default="json", validation_alias="SUPPLYGRAPH_LOG_FORMAT"
     )
+    # Serving speed (api/serving.py, schema/caching.py, graph/versions.py).
+    version_check_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        validation_alias="SUPPLYGRAPH_VERSION_CHECK_SECONDS",
+        description="How stale the served graph version may be when another process loads.",
+    )
+    response_cache_mb: float = Field(
+        default=64, ge=0, le=65_536, validation_alias="SUPPLYGRAPH_RESPONSE_CACHE_MB"
+    )
+    document_cache_size: int = Field(
+        default=1024, ge=1, le=1_000_000, validation_alias="SUPPLYGRAPH_DOCUMENT_CACHE_SIZE"
+    )
 
     @property
     def uses_neo4j(self) -> bool:

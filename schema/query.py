@@ -187,7 +187,7 @@ class Query:
 
     @strawberry.field
     async def graph(self, info: Info) -> GraphInfo:
-        version = await info.context.call(lambda s: s.graph_version())
+        version = await info.context.graph_version()
         return GraphInfo(
             store=info.context.store.kind, version=version.version, loaded_at=version.loaded_at
         )
