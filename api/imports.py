@@ -17,6 +17,8 @@ from rich.console import Console
 from api import tables
 from api.exits import exit_codes
 from api.settings import Settings
+from loaders.company import CompanyImport, default_mapping, import_company, write_review
+from loaders.formats.company import write_template
 from loaders.importer import ImportReport, ReleaseFormat, import_release
 
 SkipUnknown = Annotated[
@@ -100,7 +102,72 @@ def register(
         dataset/mappings/hs_items.csv while streaming."""
         run(ReleaseFormat.BACI, path, skip_unknown, batch_size)
 
+    @group.command()
+    def company(
+        path: Annotated[
+            Path, typer.Argument(help="A company workbook (XLSX) or a folder of its CSV sheets.")
+        ],
+        owner: Annotated[
+            str, typer.Option(help="The company id whose data this is (its import's source).")
+        ],
+        mapping: Annotated[
+            Path | None,
+            typer.Option(help="The name mapping file (default: <workbook>.mapping.csv)."),
+        ] = None,
+        report: Annotated[
+            Path | None,
+            typer.Option(help="Where the review report goes (default: <workbook>.review.txt)."),
+        ] = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        ] = False,
+        batch_size: BatchSize = None,
+    ) -> None:
+        """A company's products, bill of materials, suppliers, sourcing and stock cover
+        (docs/company-data.md). Supplier names are matched to the graph's companies; a
+        re-import replaces the owner's previous import."""
+        config = settings()
+        mapping_path = mapping or default_mapping(path)
+        with opened(config) as store, exit_codes(err):
+            result = import_company(
+                path,
+                store=store,
+                owner=owner,
+                batch_size=batch_size or config.batch_size,
+                mapping=mapping_path,
+                dry_run=dry_run,
+            )
+        _show_company(result, out=out, dry_run=dry_run)
+        if not dry_run:
+            report_path = report or path.with_name(f"{path.stem}.review.txt")
+            write_review(result, report=report_path, mapping=mapping_path)
+            out.print(f"review report: {report_path}; mapping file: {mapping_path}")
+
     app.add_typer(group, name="import")
+
+    @app.command()
+    def template(
+        path: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")],
+    ) -> None:
+        """Write a blank company workbook for `supplygraph import company`."""
+        write_template(path)
+        out.print(f"wrote {path}")
+
+
+def _show_company(result: CompanyImport, *, out: Console, dry_run: bool) -> None:
+    out.print("Supplier names:", markup=False)
+    for line in result.review:
+        out.print(f"  {line}", markup=False, highlight=False)
+    out.print("Changes (dry run, nothing written):" if dry_run else "Changes:", markup=False)
+    for line in result.change.lines():
+        out.print(f"  {line}", markup=False, highlight=False)
+    if result.version is not None:
+        out.print(
+            f"Imported for {result.owner} (source {result.source}): "
+            f"{result.deleted} dropped fact(s) and node(s) deleted, "
+            f"graph version {result.version.version}",
+            markup=False,
+        )
 
 
 def _show(

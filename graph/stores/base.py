@@ -70,6 +70,13 @@ class Store(Protocol):
         declared properties. A row whose start or end node is missing is not written; its
         key is in ``dropped`` and it is counted neither created nor matched."""
 
+    def delete_relationships(self, rel: RelType, keys: Collection[str]) -> int:
+        """Delete the ``rel`` relationships with these keys; return how many went (a
+        re-import that replaces its own facts)."""
+
+    def delete_nodes(self, label: Label, ids: Collection[str]) -> int:
+        """Delete these nodes with their relationships; return how many went."""
+
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
         """The label of each id that exists."""
 

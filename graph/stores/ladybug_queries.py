@@ -143,6 +143,20 @@ def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
     )
 
 
+def delete_relationships(rel: RelType) -> str:
+    return (
+        f"UNWIND $keys AS k MATCH ()-[r:{_q(rel.value)}]->() WHERE r.{_q('key')} = k "
+        "DELETE r RETURN count(*) AS n"
+    )
+
+
+def delete_nodes(label: Label) -> str:
+    return (
+        f"UNWIND $ids AS i MATCH (n:{_q(label.value)} {{{_q('id')}: i}}) "
+        "DETACH DELETE n RETURN count(*) AS n"
+    )
+
+
 def labels_of() -> str:
     return " UNION ALL ".join(
         f"UNWIND $ids AS i MATCH (n:{_q(label.value)} {{{_q('id')}: i}}) "

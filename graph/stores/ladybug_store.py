@@ -257,6 +257,25 @@ class LadybugStore:
             unchanged=max(0, same - min(created, blank)),
         )
 
+    def delete_relationships(self, rel: RelType, keys: Collection[str]) -> int:
+        return self._delete(cypher.delete_relationships(rel), {"keys": list(keys)})
+
+    def delete_nodes(self, label: Label, ids: Collection[str]) -> int:
+        return self._delete(cypher.delete_nodes(label), {"ids": list(ids)})
+
+    def _delete(self, query: str, params: dict[str, Any]) -> int:
+        if not next(iter(params.values())):
+            return 0
+        with self._lock:
+            self._begin()
+            try:
+                rows = self._rows(query, params)
+                self._commit()
+            except BaseException:
+                self._rollback()
+                raise
+        return int(rows[0][0]) if rows else 0
+
     # -- reads ----------------------------------------------------------------------------
 
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:

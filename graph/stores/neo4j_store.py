@@ -153,6 +153,18 @@ class Neo4jStore:
             unchanged=int(result.records[0]["unchanged"]),
         )
 
+    def delete_relationships(self, rel: RelType, keys: Collection[str]) -> int:
+        if not keys:
+            return 0
+        result = self._run(cypher.delete_relationships(rel), {"keys": list(keys)})
+        return int(result.records[0]["n"])
+
+    def delete_nodes(self, label: Label, ids: Collection[str]) -> int:
+        if not ids:
+            return 0
+        result = self._run(cypher.delete_nodes(label), {"ids": list(ids)})
+        return int(result.records[0]["n"])
+
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
         if not ids:
             return {}

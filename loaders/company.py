@@ -1,0 +1,408 @@
+"""Import a company workbook (docs/company-data.md) for one owner, replacing that owner's
+previous import.
+
+The workbook's rows become the dataset's own row models (products, components, bill of
+materials, companies, sourcing, stock), so they are checked exactly as ``supplygraph load``
+checks a dataset, against the graph; every problem is reported at its ``sheet!cell``. Every
+fact cites the import's source, ``company-<owner>``: a re-import first lists what changes,
+then deletes that source's facts the new workbook no longer states. Facts of other sources
+are never touched. (A little over 400 lines: the one table of how each sheet becomes rows;
+the replacing lives in loaders/company_replace.py.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graph.errors import LoadError, Problem
+from graph.model import Label, RelType
+from graph.records import GraphVersion, NodeRef, Origin
+from graph.stores.base import Store
+from loaders.company_replace import Change, WithoutSource, change_of, cites, drop_orphans
+from loaders.formats.company import CellProblem, Sheet, WorkbookData, read_workbook, refusal
+from loaders.formats.release import Countries, slug
+from loaders.matching import Match, Matcher, mapping_text, normalise, read_mapping, review_lines
+from loaders.raw import RawRow, ReadProblem
+from loaders.rows import (
+    BomRow,
+    CompanyRow,
+    ComponentRow,
+    CountryRow,
+    EndUseLinkRow,
+    EndUseRow,
+    InventoryRow,
+    ProductRow,
+    Row,
+    SourceRow,
+    SourcingRow,
+)
+from loaders.validate import validate
+from loaders.writer import LoadSummary, write_batch
+
+COLUMNS: dict[tuple[str, str], str] = {
+    ("products", "id"): "product",
+    ("products", "item"): "product",
+    ("products", "end_use"): "end_uses",
+    ("bom", "id"): "child",
+    ("bom", "name"): "child_name",
+    ("suppliers", "id"): "supplier",
+    ("suppliers", "name"): "supplier",
+    ("sourcing", "consumer"): "item",
+    ("stock", "holder"): "item",
+}
+"""A row model's field -> the sheet column it was read from, where the names differ."""
+
+
+def source_id(owner: str) -> str:
+    return f"company-{owner}"
+
+
+@dataclass
+class CompanyImport:
+    owner: str
+    source: str
+    matches: list[Match]
+    change: Change
+    summary: LoadSummary | None = None
+    version: GraphVersion | None = None
+    deleted: int = 0
+
+    @property
+    def review(self) -> list[str]:
+        return review_lines(self.matches)
+
+
+class _Rows:
+    """The dataset rows a workbook becomes, each at its sheet row."""
+
+    def __init__(self) -> None:
+        self.rows: list[RawRow | ReadProblem] = []
+
+    def add(self, model: type[Row], sheet: str, row: int, **cells: str | None) -> None:
+        present = {k: v for k, v in cells.items() if v not in (None, "")}
+        assert all(isinstance(v, str) for v in present.values())
+        self.rows.append(RawRow(model, Origin(sheet, row), {k: str(v) for k, v in present.items()}))
+
+
+def import_company(
+    path: Path,
+    *,
+    store: Store,
+    owner: str,
+    batch_size: int,
+    mapping: Path | None = None,
+    dry_run: bool = False,
+    today: str | None = None,
+) -> CompanyImport:
+    """Read, match, check and (unless ``dry_run``) write; LoadError (nothing written) on any
+    problem. The mapping file (default ``<workbook>.mapping.csv``) is read before matching."""
+    book = read_workbook(path)
+    day = today or datetime.now(UTC).date().isoformat()
+    source = source_id(owner)
+    store.ensure_schema()
+    companies = {
+        n.id: str(n.properties.get("name") or n.id)
+        for n in _companies(store)
+        if n.properties.get("source") != source and n.id != owner
+    }
+    mapped = read_mapping(mapping or default_mapping(path))
+    matcher = Matcher(companies, mapped)
+    rows, matches = _build(book, store=store, owner=owner, source=source, matcher=matcher, day=day)
+    if book.problems:
+        raise _refused(book, book.problems)
+    view = WithoutSource(store, source)
+    try:
+        plan = validate(lambda: rows.rows, store=view)
+    except LoadError as e:
+        raise _refused(book, e.problems) from e
+    batch = plan.batch()
+    previous = [r for r in store.extract_relationships(list(RelType)) if cites(r, source)]
+    change = change_of(previous, batch)
+    result = CompanyImport(owner, source, matches, change)
+    if dry_run:
+        return result
+    keep = {r.key for r in batch.relationships}
+    dropped: dict[RelType, list[str]] = {}
+    for rel in previous:
+        if rel.properties["key"] not in keep:
+            dropped.setdefault(rel.type, []).append(str(rel.properties["key"]))
+    for rel_type, keys in dropped.items():
+        result.deleted += store.delete_relationships(rel_type, keys)
+    result.summary = write_batch(store=store, batch=batch, batch_size=batch_size)
+    result.deleted += drop_orphans(store, source=source, batch=batch)
+    result.version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
+    return result
+
+
+def default_mapping(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.mapping.csv")
+
+
+def write_review(result: CompanyImport, *, report: Path, mapping: Path) -> None:
+    report.write_text("\n".join([*result.review, *result.change.lines()]) + "\n", "utf-8")
+    mapping.write_text(mapping_text(result.matches), "utf-8")
+
+
+def _companies(store: Store) -> Iterator[NodeRef]:
+    return store.extract_nodes([Label.COMPANY])
+
+
+def _refused(book: WorkbookData, problems: Iterable[Problem]) -> LoadError:
+    cells = [_at_cell(book, p) for p in problems]
+    return LoadError(sorted(cells, key=lambda p: (p.file, p.row, p.field)))
+
+
+def _at_cell(book: WorkbookData, problem: Problem) -> Problem:
+    if isinstance(problem, CellProblem):
+        return problem
+    sheet = book.sheets.get(problem.file)
+    if sheet is None:
+        return CellProblem(
+            problem.file or "workbook", problem.row, problem.field, problem.message, "A1"
+        )
+    column = COLUMNS.get((sheet.name, problem.field), problem.field)
+    if column not in sheet.letters:
+        column = next(iter(sheet.letters), column)
+    return refusal(sheet, column, problem.row, problem.message)
+
+
+def _build(
+    book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, day: str
+) -> tuple[_Rows, list[Match]]:
+    rows = _Rows()
+    rows.add(
+        SourceRow,
+        "products",
+        1,
+        id=source,
+        title=f"Company data of {owner} ({book.name})",
+        publisher=owner,
+        date=day,
+    )
+    suppliers, matches = _suppliers(
+        book, store=store, owner=owner, source=source, matcher=matcher, rows=rows
+    )
+    if owner not in suppliers.values() and not store.labels_of([owner]):
+        book.problems.append(
+            CellProblem(
+                "suppliers",
+                1,
+                "roles",
+                f"--owner '{owner}' is no company in the graph: list your company in this "
+                "sheet with the role oem",
+                "A1",
+            )
+        )
+    if "products" in book.sheets and not book.sheets["products"].rows:
+        book.problems.append(
+            CellProblem("products", 2, "product", "the sheet has no products", "A2")
+        )
+    prefix = f"{owner}-"
+
+    def own(part: str) -> str:
+        s = slug(part)
+        return s if s.startswith(prefix) else f"{prefix}{s}"
+
+    products = book.sheets.get("products", Sheet("products"))
+    product_ids = {r.cells.get("product", "") for r in products.rows}
+    bom = book.sheets.get("bom", Sheet("bom"))
+    parts = {r.cells.get("parent", "") for r in bom.rows} - product_ids
+    parts |= {r.cells.get("child", "") for r in bom.rows if r.cells.get("child_name")}
+    ours = product_ids | parts
+
+    def item_id(value: str) -> str:
+        return own(value) if value in ours else value
+
+    end_uses: dict[str, str] = {}
+    for r in products.rows:
+        pid = own(r.cells.get("product", ""))
+        oem_name = r.cells.get("oem")
+        oem = owner if not oem_name else suppliers.get(normalise(oem_name))
+        if oem is None:
+            book.problems.append(
+                refusal(products, "oem", r.row, f"'{oem_name}' is not in the suppliers sheet")
+            )
+        units = r.cells.get("units_per_year")
+        note = f"{units} units a year" if units else None
+        rows.add(
+            ProductRow,
+            "products",
+            r.row,
+            id=pid,
+            name=r.cells.get("name"),
+            oem=oem,
+            source=source,
+            confidence="high",
+            note=note,
+        )
+        for use in (r.cells.get("end_uses") or "").split(";"):
+            if use.strip():
+                use_id = slug(use)
+                end_uses.setdefault(use_id, use.strip())
+                rows.add(
+                    EndUseLinkRow,
+                    "products",
+                    r.row,
+                    item=pid,
+                    end_use=use_id,
+                    source=source,
+                    confidence="high",
+                )
+    creatable = _creatable(store, Label.END_USE, end_uses, source=source)
+    for use_id, name in end_uses.items():
+        if use_id in creatable:
+            rows.add(
+                EndUseRow, "products", 1, id=use_id, name=name, source=source, confidence="high"
+            )
+
+    parents: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for r in bom.rows:
+        child_name = r.cells.get("child_name")
+        if child_name:
+            names.setdefault(r.cells.get("child", ""), child_name)
+    declared: set[str] = set()
+    for r in bom.rows:
+        parent, child = r.cells.get("parent", ""), r.cells.get("child", "")
+        for part in (parent, child):
+            if part in parts and part not in declared:
+                declared.add(part)
+                name = names.get(part, part)
+                rows.add(
+                    ComponentRow,
+                    "bom",
+                    r.row,
+                    id=own(part),
+                    name=name,
+                    source=source,
+                    confidence="high",
+                )
+        parents.setdefault(child, []).append(item_id(parent))
+        rows.add(
+            BomRow,
+            "bom",
+            r.row,
+            parent=item_id(parent),
+            child=item_id(child),
+            share=r.cells.get("share"),
+            kg_per_unit=r.cells.get("kg_per_unit"),
+            source=source,
+            confidence="high",
+        )
+
+    sourcing = book.sheets.get("sourcing", Sheet("sourcing"))
+    for r in sourcing.rows:
+        item, name = r.cells.get("item", ""), r.cells.get("supplier", "")
+        supplier = suppliers.get(normalise(name))
+        if supplier is None:
+            book.problems.append(
+                refusal(sourcing, "supplier", r.row, f"'{name}' is not in the suppliers sheet")
+            )
+            continue
+        if item not in parents:
+            book.problems.append(
+                refusal(sourcing, "item", r.row, f"'{item}' is no child in the bom sheet")
+            )
+            continue
+        for consumer in dict.fromkeys(parents[item]):
+            rows.add(
+                SourcingRow,
+                "sourcing",
+                r.row,
+                consumer=consumer,
+                item=item_id(item),
+                supplier=supplier,
+                share=r.cells.get("share"),
+                year=r.cells.get("year"),
+                source=source,
+                confidence="high",
+            )
+
+    stock = book.sheets.get("stock")
+    for r in stock.rows if stock else []:
+        rows.add(
+            InventoryRow,
+            "stock",
+            r.row,
+            holder=owner,
+            item=item_id(r.cells.get("item", "")),
+            weeks=r.cells.get("weeks"),
+            as_of=r.cells.get("as_of") or day,
+            scope=f"stock cover held by {owner}",
+            source=source,
+            confidence="high",
+        )
+    return rows, matches
+
+
+def _suppliers(
+    book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, rows: _Rows
+) -> tuple[dict[str, str], list[Match]]:
+    """Normalised supplier name -> company id; new companies (and countries) become rows."""
+    sheet = book.sheets.get("suppliers", Sheet("suppliers"))
+    countries = Countries()
+    resolved: dict[str, str] = {}
+    matches: list[Match] = []
+    wanted: dict[str, int] = {}
+    for r in sheet.rows:
+        name = r.cells.get("supplier", "")
+        roles = [x.strip() for x in (r.cells.get("roles") or "").split(";") if x.strip()]
+        country_text = r.cells.get("country", "")
+        country = countries.by_iso2(country_text) or countries.by_name(country_text)
+        if country_text and country is None:
+            book.problems.append(
+                refusal(
+                    sheet, "country", r.row, f"'{country_text}' is not a country name or ISO code"
+                )
+            )
+        if "oem" in roles:
+            resolved[normalise(name)] = owner
+            if _creatable(store, Label.COMPANY, [owner], source=source):
+                rows.add(
+                    CompanyRow,
+                    "suppliers",
+                    r.row,
+                    id=owner,
+                    name=name,
+                    country=country,
+                    roles=";".join(roles),
+                    source=source,
+                    confidence="high",
+                )
+                wanted.setdefault(country or "", r.row)
+            continue
+        match = matcher.match(name, new_id=slug(normalise(name)) or slug(name))
+        matches.append(match)
+        resolved[normalise(name)] = match.company
+        if match.company not in matcher.companies:
+            address = r.cells.get("address")
+            rows.add(
+                CompanyRow,
+                "suppliers",
+                r.row,
+                id=match.company,
+                name=name,
+                country=country,
+                roles=";".join(roles),
+                source=source,
+                confidence="high",
+                note=f"address: {address}" if address else None,
+            )
+            wanted.setdefault(country or "", r.row)
+    wanted.pop("", None)
+    held = store.labels_of(list(wanted))
+    for iso2, row in wanted.items():
+        if iso2 not in held:
+            rows.add(CountryRow, "suppliers", row, id=iso2, name=countries.name_of(iso2))
+    return resolved, matches
+
+
+def _creatable(store: Store, label: Label, ids: Collection[str], *, source: str) -> set[str]:
+    """The ids the import writes as nodes: those the store lacks, and those an earlier import
+    of this source created (so a re-import keeps them); anything else is left as it is."""
+    held = store.labels_of(list(ids))
+    ours = {n.id for n in store.nodes(label, list(held)) if n.properties.get("source") == source}
+    return {i for i in ids if i not in held or i in ours}
