@@ -88,6 +88,7 @@ def test_every_statement_takes_values_only_as_parameters() -> None:
             "loaded_at",
             "started_at",
             "country",
+            "keys",
         }, where
         # 'share': the property name Ladybug's properties() takes as a string (PATH_BASELINE)
         assert set(cypher_text.LITERAL.findall(rest)) <= {"'graph'", "'load'", "'share'"}, where

@@ -84,6 +84,7 @@ def test_every_statement_takes_values_only_as_parameters() -> None:
             "loaded_at",
             "started_at",
             "limit",
+            "keys",
         }, where
         assert set(cypher_text.LITERAL.findall(rest)) <= labels | {"'graph'", "'load'"}, where
 
