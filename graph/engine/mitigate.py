@@ -11,8 +11,9 @@ not say where an alternative buys), so a stage is planned on its own and other s
 not move.
 
 **Tonnes.** Where the graph gives the subject's tonnes a year of stage-s items (CONSUMES,
-forecasts aside; a product's are its OEM's, shared equally among the OEM's products), a move of ``y`` is ``y / reach_s * tonnes`` and each alternative takes no
-more than its spare capacity: its capacity (``SupplyData.capacity``, planned plants aside)
+forecasts aside; a product's are its OEM's, shared equally among the OEM's products), a
+move of ``y`` is ``y / reach_s * tonnes`` and each alternative takes no more than its spare
+capacity: its capacity (``SupplyData.capacity``, planned plants aside)
 minus what the graph already assigns to it (each SOURCES_FROM link's part of that
 consumer's tonnes of the item, where known). Without the subject's tonnes the plan is in
 shares only and capacity cannot bind (the answer says so).
@@ -203,19 +204,19 @@ def _plan_stage(
     per_tonne = tonnes / reach if tonnes is not None and reach > 0 else None
     spare = {a: _spare(data, a, stage) for a in alternatives} if per_tonne is not None else {}
     if not options:
-        reason = (
+        missing = (
             f"no company outside {country} has a site at the {stage.value} stage"
             if not alternatives
             else f"no alternative has a lower share of {country} than the current supply"
         )
         met = before <= target + TOLERANCE
-        plan = StagePlan(stage.value, before, before, before, met, tonnes, None if met else reason)
+        plan = StagePlan(stage.value, before, before, before, met, tonnes, None if met else missing)
         return plan, [], []
     lowest_y = _solve(options, spare, per_tonne, goal=None, before=before)
-    lowest = before - sum(o.gain * y for o, y in zip(options, lowest_y, strict=True))
+    lowest = max(0.0, before - float(gain_of(options) @ lowest_y))
     goal = max(target, lowest)
     y = _solve(options, spare, per_tonne, goal=goal, before=before)
-    after = max(0.0, before - sum(o.gain * v for o, v in zip(options, y, strict=True)))
+    after = max(0.0, before - float(gain_of(options) @ y))
     used: dict[str, float] = defaultdict(float)
     grouped: dict[tuple[str, str, str | None, str], float] = defaultdict(float)
     for option, amount in zip(options, y, strict=True):
@@ -246,7 +247,8 @@ def _plan_stage(
             spare=spare[a],
         )
         for a in sorted(spare)
-        if per_tonne is not None and used.get(a, 0.0) * per_tonne >= spare[a] - 1e-6
+        if per_tonne is not None
+        and used.get(a, 0.0) * per_tonne >= spare[a] - 1e-6
         and (used.get(a, 0.0) > TOLERANCE or lowest > target + TOLERANCE)
     ]
     met = after <= target + 1e-7
@@ -261,6 +263,10 @@ def _plan_stage(
     return StagePlan(stage.value, before, after, lowest, met, tonnes, reason), moves, binding
 
 
+def gain_of(options: list[_Option]) -> np.ndarray:
+    return np.array([o.gain for o in options])
+
+
 def _solve(
     options: list[_Option],
     spare: dict[str, float],
@@ -272,7 +278,7 @@ def _solve(
     """Amounts per option: with ``goal`` None the largest reduction, otherwise the least
     amount moved that brings the share to ``goal``."""
     n = len(options)
-    gain = np.array([o.gain for o in options])
+    gain = gain_of(options)
     rows: list[np.ndarray] = []
     bounds: list[float] = []
     by_edge: dict[tuple[int, int], list[int]] = defaultdict(list)

@@ -4,8 +4,8 @@
 facts, the network and its propagation (solved on first use), and the naming, source and
 subject look-ups. Each question lives in its own module and takes the snapshot:
 graph.engine.exposure, .dependents, .concentration, .controls, .scenario, .mitigate and
-.watch (and graph.engine.audit, which asks the others). The methods below delegate to them so callers
-ask ``snapshot.exposure(...)``.
+.watch (and graph.engine.audit, which asks the others). The methods below delegate to
+them so callers ask ``snapshot.exposure(...)``.
 
 Nothing here reads a clock: a question that depends on the date takes ``today``.
 """

@@ -38,6 +38,9 @@ class ControlEvent:
     status: str
     act: Named | None
     """The act behind the change (None: the control's own dates)."""
+    covered: tuple[Named, ...]
+    """The supply items the control reaches (empty: none in the graph's bills of
+    materials, so no product is affected)."""
     products: tuple[ProductImpact, ...]
     oems: tuple[GroupImpact, ...]
     end_uses: tuple[GroupImpact, ...]
@@ -68,6 +71,7 @@ def control_events(snapshot: Snapshot, *, start: date, end: date) -> list[Contro
                     after=new.state.value,
                     status=new.text,
                     act=snapshot.named(act) if act else None,
+                    covered=impact.covered,
                     products=impact.products,
                     oems=impact.oems,
                     end_uses=impact.end_uses,

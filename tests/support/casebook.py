@@ -945,6 +945,14 @@ def an_infeasible_plan_gives_its_best_reachable_share(solve: Solve) -> None:
         snapshot.mitigate("p", "XX", target=0.5)
     [mining] = snapshot.mitigate("p", "CN", target=0.5, stage=Stage.MINING).stages
     assert (mining.before, mining.after, mining.met, mining.reason) == (0.0, 0.0, True, None)
+    bare = solve(chain()).mitigate("p", "CN", target=0.5)
+    assert [(s.stage, s.met, s.after) for s in bare.stages] == [
+        ("mining", False, pytest.approx(0.6, abs=EXACT)),
+        ("separation", False, pytest.approx(0.8, abs=EXACT)),
+        ("magnet", False, pytest.approx(0.9, abs=EXACT)),
+    ]
+    assert bare.stages[0].reason == "no company outside CN has a site at the mining stage"
+    assert not bare.feasible and bare.best_share == pytest.approx(0.9, abs=EXACT)
 
 
 CHECKS: tuple[Callable[[Solve], None], ...] = (
