@@ -65,7 +65,7 @@ class ControlEvent:
     day: str
     change: str = strawberry.field(
         description=(
-            "takes_effect, suspended, suspension_ends, lifted, expires, amended, "
+            "takes_effect, suspended, extended, suspension_ends, lifted, expires, amended, "
             "licence_granted or licence_expires."
         )
     )

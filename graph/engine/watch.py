@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from graph.engine.answers import GroupImpact, Named, ProductImpact
 from graph.engine.controls import ONE_DAY, Status, control_from_graph, status
+from graph.engine.facts import ActKind
 from graph.errors import QueryError
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class ControlEvent:
     control: Named
     day: str
     change: str
-    """takes_effect, suspended, suspension_ends, lifted, expires, amended,
+    """takes_effect, suspended, extended, suspension_ends, lifted, expires, amended,
     licence_granted or licence_expires."""
     before: str
     """The state the day before (in_force, suspended ...)."""
@@ -100,6 +101,8 @@ def _change(old: Status, new: Status) -> str:
         return "licence_granted"
     if {a.id for a in old.licences} - {a.id for a in new.licences}:
         return "licence_expires"
+    if new.act is not None and new.act.kind is ActKind.EXTEND:
+        return "extended"
     return "amended" if new.in_force else "suspended"
 
 

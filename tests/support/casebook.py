@@ -955,6 +955,43 @@ def an_infeasible_plan_gives_its_best_reachable_share(solve: Solve) -> None:
     assert not bare.feasible and bare.best_share == pytest.approx(0.9, abs=EXACT)
 
 
+def the_watch_lists_each_change_with_what_it_reaches(solve: Solve) -> None:
+    """export_control(): Y's suspension ends on 2026-11-10 and it binds again (shortfall
+    .18 for P, OEM O, automotive). control_acts(): W is suspended on 2026-01-10 (what it
+    bound the day before: .09, S licensed), extended on 2026-10-01, binds again on
+    2027-11-10 (.19, the licence over) and is lifted on 2028-01-01."""
+    snapshot = solve(export_control())
+    [event] = snapshot.control_events(start=date(2026, 11, 1), end=date(2026, 12, 1))
+    assert (event.control.id, event.day, event.change, event.before, event.after) == (
+        "y",
+        "2026-11-10",
+        "suspension_ends",
+        "suspended",
+        "in_force",
+    )
+    assert event.act is not None and event.act.id == "y-suspension"
+    assert [(p.product.id, p.shortfall) for p in event.products] == [
+        ("p", pytest.approx(0.18, abs=EXACT))
+    ]
+    assert [g.entity.id for g in event.oems] == ["o"]
+    assert [g.entity.id for g in event.end_uses] == ["auto"]
+    assert snapshot.control_events(start=date(2026, 11, 11), end=date(2027, 1, 1)) == []
+    with pytest.raises(QueryError, match="before it starts"):
+        snapshot.control_events(start=date(2026, 2, 1), end=date(2026, 1, 1))
+    acts = solve(control_acts())
+    found = [
+        (e.day, e.change, e.act.id if e.act else None, [round(p.shortfall, 12) for p in e.products])
+        for e in acts.control_events(start=date(2026, 1, 1), end=date(2028, 12, 31))
+        if e.control.id == "w"
+    ]
+    assert found == [
+        ("2026-01-10", "suspended", "s1", [0.09]),
+        ("2026-10-01", "extended", "e1", []),
+        ("2027-11-10", "suspension_ends", "e1", [0.19]),
+        ("2028-01-01", "lifted", "l1", [0.19]),
+    ]
+
+
 CHECKS: tuple[Callable[[Solve], None], ...] = (
     chain_multiplies_nothing_but_ones,
     diamond_adds_both_paths,
@@ -977,5 +1014,6 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     a_plan_meets_the_target_moving_the_least_supply,
     a_plan_bound_by_a_supplier_s_capacity,
     an_infeasible_plan_gives_its_best_reachable_share,
+    the_watch_lists_each_change_with_what_it_reaches,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""
