@@ -1,7 +1,8 @@
-"""The ``supplygraph`` command line: load, serve, query, audit, export, info, and the
-analysts' questions (api/questions.py).
+"""The ``supplygraph`` command line: load, serve, query, audit, export, info, the
+analysts' questions (api/questions.py) and the planner and watch (api/plans.py).
 
-Exit codes (api/exits.py): 0 done; 1 the answer has errors (or an audit found a breach);
+Exit codes (api/exits.py): 0 done; 1 the answer has errors (or an audit found a breach,
+with ``--compare`` a new one);
 2 bad input (nothing written); 3 the store or the configuration is unusable.
 """
 

@@ -945,6 +945,10 @@ def an_infeasible_plan_gives_its_best_reachable_share(solve: Solve) -> None:
         snapshot.mitigate("p", "XX", target=0.5)
     [mining] = snapshot.mitigate("p", "CN", target=0.5, stage=Stage.MINING).stages
     assert (mining.before, mining.after, mining.met, mining.reason) == (0.0, 0.0, True, None)
+
+
+def a_stage_without_alternatives_says_why(solve: Solve) -> None:
+    """chain(): no company at any stage, so nothing can move: the shares stay."""
     bare = solve(chain()).mitigate("p", "CN", target=0.5)
     assert [(s.stage, s.met, s.after) for s in bare.stages] == [
         ("mining", False, pytest.approx(0.6, abs=EXACT)),
@@ -1014,6 +1018,7 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     a_plan_meets_the_target_moving_the_least_supply,
     a_plan_bound_by_a_supplier_s_capacity,
     an_infeasible_plan_gives_its_best_reachable_share,
+    a_stage_without_alternatives_says_why,
     the_watch_lists_each_change_with_what_it_reaches,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""
