@@ -18,6 +18,7 @@ RUN pip install . \
  && useradd --system --uid 10001 --no-create-home --home-dir /app supplygraph
 
 COPY dataset ./dataset
+COPY docs/browser-guide.md ./docs/browser-guide.md
 
 USER supplygraph
 ENV SUPPLYGRAPH_STORE=neo4j://neo4j:7687 \

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := graph schema loaders api
 DATASET ?= dataset
 
-.PHONY: help install run run-neo4j test lint format bench bench-imports bench-loader neo4j-start neo4j-stop neo4j-status clean
+.PHONY: help install run run-neo4j test lint format bench bench-imports bench-loader bench-serving neo4j-start neo4j-stop neo4j-status clean
 
 help:
 	@echo "make run     set up, load the bundled dataset, serve GraphQL at http://127.0.0.1:8000/graphql"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint    ruff and mypy (strict) only"
 	@echo "make bench   benchmarks, JSON results in bench/results/"
 	@echo "make bench-imports   the BACI importer on a generated 1M-row file"
+	@echo "make bench-serving   the serving benchmark only (about 3 min)"
 	@echo "make neo4j-start | neo4j-stop | neo4j-status   the local Neo4j server (scripts/neo4j)"
 
 $(STAMP): pyproject.toml
@@ -50,6 +51,13 @@ format: install
 # Results: bench/results/latest.json. BENCH_ARGS="--sizes 10k,100k" for a shorter run.
 bench: install bench-imports bench-loader
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.serving $(SERVING_ARGS)
+
+# Requests per second of the GraphQL API against a bare Starlette route returning the same
+# bytes, and a 60 s soak at 8 clients. Results: bench/results/serving-latest.json.
+# SERVING_ARGS="--baseline-tree DIR" also measures an older checkout side by side.
+bench-serving: install
+	$(BIN)/python -m bench.serving $(SERVING_ARGS)
 
 # The BACI importer on a generated 1M-row file (target >= 100k rows/s parsed; about 20 s).
 # Results: bench/results/imports.json.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -23,9 +25,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from api import imports, plans, questions
+from api import imports, plans, questions, report_web, tables
 from api.audit import read_findings, read_spec, render, render_comparison
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_UNAVAILABLE, exit_codes
 from api.keys import KeyRing, Role
@@ -50,6 +51,24 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"supplygraph {metadata.version('supplygraph')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """supplygraph: rare-earth and magnet supply-chain graph with exposure analytics."""
 
 
 @contextmanager
@@ -84,7 +103,10 @@ def _refuse(error: LoadError) -> NoReturn:
 def load(
     path: Annotated[Path, typer.Argument(help="A dataset folder of CSV files, or one CSV file.")],
     batch_size: Annotated[
-        int | None, typer.Option(help="Rows per write transaction (default from settings).")
+        int | None,
+        typer.Option(
+            help="Rows per write transaction (default 1000).", envvar="SUPPLYGRAPH_BATCH_SIZE"
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     server: Annotated[
@@ -107,14 +129,20 @@ def load(
     started = time.perf_counter()
     with _store(settings) as store:
         progress = Progress(
-            TextColumn("loading"),
+            TextColumn("{task.description:<21}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err,
             disable=quiet,
         )
-        task = progress.add_task("load", total=None)
+        task = progress.add_task("starting", total=None)
+
+        def phase(name: str) -> None:
+            progress.update(task, description=name)
+            if not quiet and not err.is_terminal:  # a log gets one line per phase
+                err.print(f"load: {name}", highlight=False)
+
         with exit_codes(err):
             try:
                 with progress:
@@ -124,25 +152,26 @@ def load(
                         batch_size=batch_size or settings.batch_size,
                         on_start=lambda total: progress.update(task, total=total),
                         progress=lambda n: progress.advance(task, n),
+                        on_phase=phase,
                     )
             except LoadError as e:
                 _refuse(e)
     elapsed = time.perf_counter() - started
-    table = Table(
-        title=f"Loaded {path} into {store.kind} in {elapsed:.2f} s "
-        f"(graph version {version.version})"
+    table = tables.table(
+        f"Loaded {path} into {store.kind} in {elapsed:.2f} s (graph version {version.version})",
+        ("kind", "created", "updated", "unchanged"),
+        right=("created", "updated", "unchanged"),
     )
-    table.add_column("kind")
-    table.add_column("created", justify="right")
-    table.add_column("updated", justify="right")
-    for kind, counts in [*summary.nodes.items(), *summary.relationships.items()]:
-        table.add_row(kind, str(counts.created), str(counts.matched))
     total = summary.total
-    table.add_row("total", str(total.created), str(total.matched), style="bold")
+    for kind, counts in [*summary.nodes.items(), *summary.relationships.items(), ("total", total)]:
+        table.add_row(kind, str(counts.created), str(counts.updated), str(counts.unchanged))
     if not quiet:
         out.print(table)
     else:
-        out.print(f"loaded {total.created} created, {total.matched} updated in {elapsed:.2f} s")
+        out.print(
+            f"loaded {total.created} created, {total.updated} updated, {total.unchanged} "
+            f"unchanged in {elapsed:.2f} s"
+        )
 
 
 def _load_through(server: str, path: Path) -> None:
@@ -162,7 +191,8 @@ def _load_through(server: str, path: Path) -> None:
         err.print(f"[red]refused:[/red] {e}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT if e.bad_input else EXIT_UNAVAILABLE) from e
     out.print(
-        f"loaded {answer['created']} created, {answer['updated']} updated through {server} "
+        f"loaded {answer['created']} created, {answer['updated']} updated, "
+        f"{answer.get('unchanged', 0)} unchanged through {server} "
         f"in {answer['seconds']:.2f} s (graph version {answer['graphVersion']})",
         highlight=False,
     )
@@ -170,10 +200,18 @@ def _load_through(server: str, path: Path) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Listen address (default 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Listen address (default 127.0.0.1).", envvar="SUPPLYGRAPH_HOST"),
+    ] = None,
     port: Annotated[
         int | None,
-        typer.Option(min=0, max=65535, help="Port (default 8000); 0: the OS picks a free one."),
+        typer.Option(
+            min=0,
+            max=65535,
+            help="Port (default 8000); 0: the OS picks a free one.",
+            envvar="SUPPLYGRAPH_PORT",
+        ),
     ] = None,
     port_file: Annotated[
         Path | None,
@@ -203,6 +241,9 @@ def serve(
         log_config=log_config(settings.log_format),
     )
     sock = config.bind_socket()
+    # Accepted sockets inherit TCP_NODELAY; without it a keep-alive client waits ~40 ms (a
+    # delayed ACK) for every body uvicorn writes apart from its headers.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     bound = int(sock.getsockname()[1])
     if port_file is not None:
         partial = port_file.with_name(port_file.name + ".partial")
@@ -403,15 +444,22 @@ def info() -> None:
     with _store(settings, read_only=True) as store, exit_codes(err):
         version = store.graph_version()
         counts = store.counts()
-    table = Table(
-        title=f"{store.kind} store, graph version {version.version} "
-        f"(loaded {version.loaded_at or 'never'})"
+    table = tables.table(
+        f"{store.kind} store, graph version {version.version} "
+        f"(loaded {version.loaded_at or 'never'})",
+        ("kind", "count"),
+        right=("count",),
     )
-    table.add_column("kind")
-    table.add_column("count", justify="right")
     for kind, n in counts.items():
         table.add_row(kind, str(n))
     out.print(table)
+    if version.incomplete:
+        err.print(
+            f"incomplete load: one began at {version.incomplete} and has not completed "
+            f"(still running, or stopped); this is version {version.version}, complete. "
+            "Load the same data again to complete it.",
+            highlight=False,
+        )
 
 
 keys_app = typer.Typer(help="API keys: add (prints the key once), list, revoke.")
@@ -465,6 +513,7 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
 questions.register(app, settings=_settings, opened=_store, out=out, err=err)
 plans.register(app, settings=_settings, opened=_store, out=out, err=err)
 imports.register(app, settings=_settings, opened=_store, out=out, err=err)
+report_web.register(app, settings=_settings, opened=_store, err=err)
 
 
 def main() -> None:

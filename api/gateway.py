@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.logging import request_id
 from api.refusals import Refusal, refusal_response
 from api.service import Service
+from api.serving import cached_answer, send_cached
 from schema.errors import error_codes
 
 REQUEST_FIELDS = {"query": str, "variables": dict, "operationName": str, "extensions": dict}
@@ -106,7 +107,7 @@ class GraphQLGateway:
             return
         metrics = self.service.metrics
         try:
-            data, body = await self._admit(scope, receive)
+            data, body, kept = await self._admit(scope, receive)
         except Refusal as refusal:
             outcome = "refused" if refusal.status != 200 else "not_found"
             metrics.requests.labels("anonymous", outcome).inc()
@@ -117,6 +118,10 @@ class GraphQLGateway:
             await self.app(scope, receive, send)
             return
         operation = metrics.operation(data.get("operationName"))
+        if kept is not None:
+            await send_cached(scope, receive, send, kept)
+            metrics.requests.labels(operation, "ok").inc()
+            return
         codes: list[str] = []
         token = error_codes.set(codes)
         try:
@@ -129,17 +134,18 @@ class GraphQLGateway:
 
     async def _admit(
         self, scope: Scope, receive: Receive
-    ) -> tuple[dict[str, Any] | None, bytes | None]:
-        """The checked request and the body to hand on (None: pass the request through)."""
+    ) -> tuple[dict[str, Any] | None, bytes | None, bytes | None]:
+        """The checked request, the body to hand on (None: pass the request through) and,
+        for a query answered before at this graph version, its kept answer."""
         service = self.service
         method = scope["method"]
         if method == "GET":
             data = _from_query_string(scope.get("query_string", b""))
             if data is None:
-                return None, None
-            service.authorize(_header(scope, b"authorization"), write=False)
+                return None, None, None
+            principal = service.authorize(_header(scope, b"authorization"), write=False)
         elif method == "POST":
-            service.authorize(_header(scope, b"authorization"), write=False)
+            principal = service.authorize(_header(scope, b"authorization"), write=False)
             limit = service.settings.max_body_bytes
             length = _header(scope, b"content-length")
             if length and length.isdigit() and int(length) > limit:
@@ -153,13 +159,17 @@ class GraphQLGateway:
                 )
             data = decode_request(await read_body(receive, limit=limit))
         else:
-            return None, None
+            return None, None, None
+        if principal.role is not None:  # the response cache's key (api/serving.py)
+            scope.setdefault("state", {})["role"] = principal.role.value
         resolved, hit = service.persisted.resolve(data)
         if hit:
             service.metrics.cache_hits.labels("persisted_query").inc()
         query = resolved.get("query")
         if not isinstance(query, str) or not query.strip():
             raise Refusal(400, "BAD_REQUEST_BODY", "The request has no query.")
+        if method == "POST" and (kept := await cached_answer(scope, resolved)) is not None:
+            return resolved, None, kept
         service.guard.check(query, resolved.get("variables"))
         service.persisted.register(resolved)
         if method == "GET":
@@ -170,8 +180,8 @@ class GraphQLGateway:
                     if v is not None
                 }
                 scope["query_string"] = urlencode(fields).encode("latin-1")
-            return resolved, None
-        return resolved, json.dumps(resolved).encode("utf-8")
+            return resolved, None, None
+        return resolved, json.dumps(resolved).encode("utf-8"), None
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, *, body: bytes | None) -> str:
         """Run the request under the gate and the time budget; its outcome for the metrics."""

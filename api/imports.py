@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from api import tables
 from api.exits import exit_codes
 from api.settings import Settings
 from loaders.importer import ImportReport, ReleaseFormat, import_release
@@ -28,7 +28,10 @@ SkipUnknown = Annotated[
     ),
 ]
 BatchSize = Annotated[
-    int | None, typer.Option(help="Rows per write transaction (default from settings).")
+    int | None,
+    typer.Option(
+        help="Rows per write transaction (default 1000).", envvar="SUPPLYGRAPH_BATCH_SIZE"
+    ),
 ]
 
 HELP = {
@@ -115,17 +118,15 @@ def _show(
         err.print(f"skipped {len(report.skipped)} row(s) with unknown values (--skip-unknown)")
     for note in report.notes:
         err.print(f"note: {note}", markup=False, highlight=False)
-    table = Table(
-        title=f"Imported {path} ({kind.value}) in {elapsed:.2f} s "
-        f"(graph version {report.version.version})"
+    table = tables.table(
+        f"Imported {path} ({kind.value}) in {elapsed:.2f} s "
+        f"(graph version {report.version.version})",
+        ("kind", "created", "updated", "unchanged"),
+        right=("created", "updated", "unchanged"),
     )
-    table.add_column("kind")
-    table.add_column("created", justify="right")
-    table.add_column("updated", justify="right")
-    for name, counts in [*report.summary.nodes.items(), *report.summary.relationships.items()]:
-        table.add_row(name, str(counts.created), str(counts.matched))
-    total = report.summary.total
-    table.add_row("total", str(total.created), str(total.matched), style="bold")
+    rows = [*report.summary.nodes.items(), *report.summary.relationships.items()]
+    for name, counts in [*rows, ("total", report.summary.total)]:
+        table.add_row(name, str(counts.created), str(counts.updated), str(counts.unchanged))
     out.print(table)
     if report.existing:
         out.print(

@@ -73,7 +73,7 @@ async def _save(request: Request, folder: Path) -> list[str]:
 
 def _summary(summary: Any) -> dict[str, Any]:
     return {
-        kind: {"created": counts.created, "updated": counts.matched}
+        kind: {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
         for kind, counts in [*summary.nodes.items(), *summary.relationships.items()]
     }
 
@@ -104,6 +104,7 @@ async def post_load(request: Request, service: Service) -> Response:
                                 batch_size=service.settings.batch_size,
                             )
                         )
+                        context.note_write(version)
                         built = time.perf_counter()
                         await context.snapshot()
                         service.metrics.snapshot_build.observe(time.perf_counter() - built)
@@ -153,7 +154,8 @@ async def post_load(request: Request, service: Service) -> Response:
             "loadedAt": version.loaded_at,
             "files": names,
             "created": total.created,
-            "updated": total.matched,
+            "updated": total.updated,
+            "unchanged": total.unchanged,
             "counts": _summary(summary),
             "seconds": round(seconds, 3),
         }

@@ -17,8 +17,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from api import tables
 from api.exits import EXIT_BAD_INPUT, exit_codes
 from api.settings import Settings
 from graph.engine.answers import Scenario, StageBasis, SubjectKind
@@ -81,12 +81,12 @@ def register(
         result = answer(lambda s: s.exposure(subject, country, paths=paths))
         if as_json:
             return _emit(graphql_answers.exposure(result))
-        table = Table(
-            title=f"{result.subject.name}: {_pct(result.share)} via {country} "
-            f"(highest at {result.stage.value if result.stage else '-'})"
+        table = tables.table(
+            f"{result.subject.name}: {_pct(result.share)} via {country} "
+            f"(highest at {result.stage.value if result.stage else '-'})",
+            ("stage", "share", "company", "market", "trade", "coverage", "basis"),
+            right=("share", "company", "market", "trade", "coverage"),
         )
-        for column in ("stage", "share", "company", "market", "trade", "coverage", "basis"):
-            table.add_column(column, justify="left" if column in ("stage", "basis") else "right")
         for s in result.stages:
             known = s.basis is not StageBasis.NONE
             table.add_row(
@@ -120,11 +120,12 @@ def register(
         found = answer(lambda s: s.dependents(country, item, kind, limit=limit))
         if as_json:
             return _emit([graphql_answers.dependent(d) for d in found])
-        table = Table(
-            title=f"{kind.value}s depending on {country}" + (f" for {item}" if item else "")
+        table = tables.table(
+            f"{kind.value}s depending on {country}" + (f" for {item}" if item else ""),
+            ("id", "name", "share", "stage", "basis", "OEMs", "end uses"),
+            wrap=("name", "OEMs", "end uses"),
+            right=("share",),
         )
-        for column in ("id", "name", "share", "stage", "basis", "OEMs", "end uses"):
-            table.add_column(column, justify="right" if column == "share" else "left")
         for d in found:
             table.add_row(
                 d.subject.id,
@@ -151,9 +152,12 @@ def register(
         )
         if as_json:
             return _emit([graphql_answers.concentration(c) for c in found])
-        table = Table(title=f"concentration (flag above {_pct(threshold, digits=0)})")
-        for column in ("item", "stage", "year", "HHI", "top1", "top3", "flag", "countries"):
-            table.add_column(column)
+        table = tables.table(
+            f"concentration (flag above {_pct(threshold, digits=0)})",
+            ("item", "stage", "year", "HHI", "top1", "top3", "flag", "countries"),
+            wrap=("countries",),
+            right=("HHI", "top1", "top3"),
+        )
         for c in found:
             shares = ", ".join(f"{s.country} {_pct(s.share, digits=0)}" for s in c.shares[:4])
             table.add_row(
@@ -210,9 +214,11 @@ def register(
         found = answer(lambda s: s.controls(as_of=day))
         if as_json:
             return _emit([graphql_answers.control_status(c) for c in found])
-        table = Table(title=f"export controls on {day.isoformat()}")
-        for column in ("control", "issuer", "status", "decided by", "in force from", "licences"):
-            table.add_column(column)
+        table = tables.table(
+            f"export controls on {day.isoformat()}",
+            ("control", "issuer", "status", "decided by", "in force from", "licences"),
+            wrap=("status", "licences"),
+        )
         for c in found:
             table.add_row(
                 c.control.id,
@@ -248,32 +254,37 @@ def _print_scenario(result: Scenario, out: Console) -> None:
     if not result.products:
         out.print("no product's supply passes a controlled export")
         return
-    table = Table(title="products")
-    for column in ("product", "controlled", "shortfall", "cover (wk)", "stock-out", "runs out"):
-        table.add_column(column)
+    table = tables.table(
+        "products (ctrl: share through controlled exports; out?: runs out within the stall)",
+        ("product", "ctrl", "short", "cover wk", "stock-out", "out?"),
+        right=("ctrl", "short"),
+    )
     for p in result.products:
         cover = f"{_num(p.cover_weeks[0])}-{_num(p.cover_weeks[1])}" if p.cover_weeks else "-"
-        weeks = (
-            f"{p.weeks_to_stockout[0]:.1f}-{p.weeks_to_stockout[1]:.1f} wk"
-            + (f" ({p.stockout_dates[0]} to {p.stockout_dates[1]})" if p.stockout_dates else "")
-            if p.weeks_to_stockout
-            else "-"
-        )
+        stockout = "-"
+        if p.weeks_to_stockout:
+            stockout = f"{p.weeks_to_stockout[0]:.1f}-{p.weeks_to_stockout[1]:.1f} wk"
+            if p.stockout_dates:  # one line each: the table stays within 80 columns
+                stockout += f"\n{p.stockout_dates[0]}\n{p.stockout_dates[1]}"
         runs_out = {True: "yes", False: "no", None: "-"}[p.runs_out_within_duration]
-        table.add_row(p.product.id, _pct(p.controlled), _pct(p.shortfall), cover, weeks, runs_out)
+        table.add_row(
+            p.product.id, _pct(p.controlled), _pct(p.shortfall), cover, stockout, runs_out
+        )
     out.print(table)
     for title, groups in (("OEMs", result.oems), ("end uses", result.end_uses)):
         if groups:
-            grouped = Table(title=title)
-            for column in ("id", "name", "shortfall (largest)", "products"):
-                grouped.add_column(column)
+            grouped = tables.table(
+                title, ("id", "name", "shortfall (largest)", "products"), wrap=("name",)
+            )
             for g in groups:
                 grouped.add_row(g.entity.id, g.entity.name, _pct(g.shortfall), str(g.products))
             out.print(grouped)
     if result.volumes:
-        volumes = Table(title="volumes (tonnes a year)")
-        for column in ("holder", "item", "kind", "year", "tonnes", "short"):
-            volumes.add_column(column)
+        volumes = tables.table(
+            "volumes (tonnes a year)",
+            ("holder", "item", "kind", "year", "tonnes", "short"),
+            right=("tonnes", "short"),
+        )
         for v in result.volumes:
             volumes.add_row(
                 v.holder.id,

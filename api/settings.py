@@ -1,13 +1,25 @@
-"""One settings object, read from the environment (or a mapping, in tests)."""
+"""One settings object, read by pydantic-settings' own sources: the environment (or a
+mapping, in tests), a ``.env`` file and a secrets directory (one file per setting, named
+like its variable: ``$SUPPLYGRAPH_SECRETS_DIR/NEO4J_PASSWORD``), in that order of precedence.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
 
 from graph.errors import SettingsError
 
@@ -16,6 +28,33 @@ PLACEHOLDER_PASSWORDS = frozenset({"neo4j", "password", "changeme", "change-me",
 DEFAULT_STORE = ".state/graph"
 DEFAULT_KEYS_FILE = ".state/keys.json"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+ENV_FILE = ".env"
+SECRETS_DIR_VARIABLE = "SUPPLYGRAPH_SECRETS_DIR"
+
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("_ENVIRON", default=None)
+"""The mapping load_settings reads instead of os.environ, while it builds one Settings."""
+
+
+class _MappingEnv(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(
+            self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
+
+
+@contextmanager
+def _reading(environ: Mapping[str, str] | None) -> Iterator[None]:
+    token = _ENVIRON.set(environ)
+    try:
+        yield
+    finally:
+        _ENVIRON.reset(token)
 
 
 class Settings(BaseSettings):
@@ -103,6 +142,33 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = Field(
         default="json", validation_alias="SUPPLYGRAPH_LOG_FORMAT"
     )
+    # Serving speed (api/serving.py, schema/caching.py, graph/versions.py).
+    version_check_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        validation_alias="SUPPLYGRAPH_VERSION_CHECK_SECONDS",
+        description="How stale the served graph version may be when another process loads.",
+    )
+    response_cache_mb: float = Field(
+        default=64, ge=0, le=65_536, validation_alias="SUPPLYGRAPH_RESPONSE_CACHE_MB"
+    )
+    document_cache_size: int = Field(
+        default=1024, ge=1, le=1_000_000, validation_alias="SUPPLYGRAPH_DOCUMENT_CACHE_SIZE"
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        environ = _ENVIRON.get()
+        env = env_settings if environ is None else _MappingEnv(settings_cls, environ)
+        return init_settings, env, dotenv_settings, file_secret_settings
 
     @property
     def uses_neo4j(self) -> bool:
@@ -153,11 +219,29 @@ class Settings(BaseSettings):
         return self
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from ``env`` (default: the process environment); a clear error otherwise."""
-    source = dict(os.environ if env is None else env)
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    *,
+    env_file: str | Path | None = None,
+    secrets_dir: str | Path | None = None,
+) -> Settings:
+    """Settings from ``env`` (default: the process environment); a clear error otherwise.
+
+    The process reads ``.env`` in the working directory unless ``env_file`` names another;
+    a mapping (tests) reads only the ``env_file`` passed. The secrets directory is
+    ``secrets_dir`` or the one ``SUPPLYGRAPH_SECRETS_DIR`` names, if any.
+    """
+    environ = os.environ if env is None else env
+    dotenv = env_file if env_file is not None else (ENV_FILE if env is None else None)
+    secrets = secrets_dir if secrets_dir is not None else environ.get(SECRETS_DIR_VARIABLE)
+    if secrets is not None and not Path(secrets).is_dir():
+        raise SettingsError(
+            f"bad configuration: {SECRETS_DIR_VARIABLE}: {secrets} is not a directory "
+            "(one file per setting, named like its variable)"
+        )
     try:
-        return Settings.model_validate(source)
+        with _reading(None if env is None else env):
+            return Settings(_env_file=dotenv, _secrets_dir=secrets)
     except ValidationError as e:
         messages = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"

@@ -52,7 +52,11 @@ def start_server() -> Neo4jServer:
         log(f"Neo4j in {BENCH_HOME} (heap {settings['NEO4J_HEAP']})")
     try:
         return provisioning.start(
-            home=BENCH_HOME, bolt_port=BOLT_PORT, http_port=HTTP_PORT, settings=settings
+            home=BENCH_HOME,
+            bolt_port=BOLT_PORT,
+            http_port=HTTP_PORT,
+            settings=settings,
+            port_variables=("SUPPLYGRAPH_BENCH_BOLT_PORT", "SUPPLYGRAPH_BENCH_HTTP_PORT"),
         )
     except provisioning.ServerFailed as e:
         raise SystemExit(str(e)) from e

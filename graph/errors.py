@@ -61,6 +61,10 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached or opened (server down, wrong password, locked)."""
 
 
+class StoreBusy(StoreUnavailable):
+    """The store is briefly unreadable (another process is committing a load): retry."""
+
+
 class QueryError(SupplyGraphError):
     """A question cannot be answered as asked (unknown id, bad argument)."""
 

@@ -61,10 +61,15 @@ class RelRef:
 
 @dataclass(frozen=True)
 class GraphVersion:
-    """Bumped by every load, so cached analyses know when they are stale."""
+    """Bumped by every load, so cached analyses know when they are stale.
+
+    ``incomplete`` is the start time of a load that began after this version and has not
+    completed (it is running, or its process died): the graph is still this version, since
+    a load writes all or nothing, and the next load of the same data completes it."""
 
     version: int
     loaded_at: str | None
+    incomplete: str | None = None
 
 
 def relationship_key(

@@ -17,6 +17,7 @@ from graph.engine.facts import (
     build_supply,
 )
 from graph.engine.snapshot import Snapshot
+from graph.records import GraphVersion
 from graph.stores.base import Store
 
 
@@ -35,9 +36,19 @@ class SnapshotCache:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
-    def get(self, store: Store) -> Snapshot:
-        version = store.graph_version()
+    def peek(self, version: GraphVersion) -> Snapshot | None:
+        """The snapshot of ``version`` if it is built; no lock, no store call."""
+        snapshot = self._snapshot
+        return snapshot if snapshot is not None and snapshot.version == version else None
+
+    def get(self, store: Store, *, version: GraphVersion | None = None) -> Snapshot:
+        """The snapshot of ``version`` (default: the store's current one), built if needed;
+        only a build takes the lock."""
+        current = store.graph_version() if version is None else version
+        found = self.peek(current)
+        if found is not None:
+            return found
         with self._lock:
-            if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = Snapshot(self._builder(store), version)
+            if self._snapshot is None or self._snapshot.version != current:
+                self._snapshot = Snapshot(self._builder(store), current)
             return self._snapshot

@@ -109,6 +109,8 @@ def import_release(
     intake = read_release(kind, path, skip_unknown=skip_unknown, mappings=mappings)
     store.ensure_schema()
     batch, kept = prepare(store=store, intake=intake)
-    summary = write_batch(store=store, batch=batch, batch_size=batch_size)
-    version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
+    store.begin_load(datetime.now(UTC).isoformat(timespec="seconds"))
+    with store.transaction():  # all or nothing, as loaders/load.py writes
+        summary = write_batch(store=store, batch=batch, batch_size=batch_size)
+        version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
     return ImportReport(summary, version, intake.notes, intake.skipped, kept)

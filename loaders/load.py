@@ -1,16 +1,17 @@
-"""Load a dataset into a store: read, validate everything, then write in batches."""
+"""Load a dataset into a store: read, validate everything, then write it all in one
+transaction, in batches."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.records import GraphVersion
+from graph.records import GraphVersion, NodeRecord, RelRecord
 from graph.stores.base import Store
 from loaders.formats import dataset, neo4j_admin
 from loaders.validate import Batch, Plan, validate
-from loaders.writer import LoadSummary, Progress, write_batch, write_records
+from loaders.writer import LoadSummary, Phase, Progress, write_records
 
 DEFAULT_BATCH_SIZE = 1000
 
@@ -44,24 +45,48 @@ def load(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_start: Callable[[int], None] | None = None,
     progress: Progress | None = None,
+    on_phase: Phase | None = None,
 ) -> tuple[LoadSummary, GraphVersion]:
+    """Validate, then write all or nothing as readers see it.
+
+    A load record is committed first (store.begin_load); every write and the version bump,
+    which deletes the record, are one transaction. Readers meanwhile see the previous
+    version; if the process dies, the store still holds that version, its graph_version()
+    names the incomplete load, and the next load of the same data completes it.
+    """
+
+    def phase(name: str) -> None:
+        if on_phase:
+            on_phase(name)
+
+    phase("validating")
     if _is_admin_dump(path):
         batch = neo4j_admin.read_batch(path, existing=store.labels_of)
-        if on_start:
-            on_start(len(batch.nodes) + len(batch.relationships))
-        store.ensure_schema()
-        summary = write_batch(store=store, batch=batch, batch_size=batch_size, progress=progress)
+        total = len(batch.nodes) + len(batch.relationships)
+        nodes: Iterable[NodeRecord] = batch.nodes
+        relationships: Iterable[RelRecord] = batch.relationships
     else:
         checked = plan(store=store, path=path)
-        if on_start:
-            on_start(checked.nodes + checked.relationships)
-        store.ensure_schema()
+        total = checked.nodes + checked.relationships
+        nodes, relationships = checked.node_records(), checked.relationship_records()
+    if on_start:
+        on_start(total)
+    phase("schema set-up")
+    store.ensure_schema()
+    store.begin_load(_now())
+    with store.transaction():
         summary = write_records(
             store=store,
-            nodes=checked.node_records(),
-            relationships=checked.relationship_records(),
+            nodes=nodes,
+            relationships=relationships,
             batch_size=batch_size,
             progress=progress,
+            on_phase=on_phase,
         )
-    version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
+        phase("committing")
+        version = store.bump_version(_now())
     return summary, version
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

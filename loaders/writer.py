@@ -12,11 +12,13 @@ from graph.stores.base import Store, WriteCounts
 from loaders.validate import Batch
 
 Progress = Callable[[int], None]
+Phase = Callable[[str], None]
+"""Told the name of each phase as it begins ("writing nodes", "writing relationships")."""
 
 
 @dataclass
 class LoadSummary:
-    """Created and matched (already present, properties re-set) counts per label and type."""
+    """Created, updated and unchanged counts per label and type."""
 
     nodes: dict[str, WriteCounts] = field(default_factory=dict)
     relationships: dict[str, WriteCounts] = field(default_factory=dict)
@@ -49,6 +51,7 @@ def write_records(
     relationships: Iterable[RelRecord],
     batch_size: int,
     progress: Progress | None = None,
+    on_phase: Phase | None = None,
 ) -> LoadSummary:
     """Write every node, then every relationship, ``batch_size`` rows per store call.
 
@@ -68,6 +71,8 @@ def write_records(
             if progress:
                 progress(len(chunk))
 
+    if on_phase:
+        on_phase("writing nodes")
     for node in nodes:
         group = pending_nodes.setdefault(node.label, [])
         group.append(node)
@@ -98,6 +103,8 @@ def write_records(
         if progress:
             progress(len(chunk))
 
+    if on_phase:
+        on_phase("writing relationships")
     for rel in relationships:
         key = (rel.type, rel.start_label, rel.end_label)
         group_rels = pending_rels.setdefault(key, [])
@@ -110,7 +117,12 @@ def write_records(
 
 
 def write_batch(
-    *, store: Store, batch: Batch, batch_size: int, progress: Progress | None = None
+    *,
+    store: Store,
+    batch: Batch,
+    batch_size: int,
+    progress: Progress | None = None,
+    on_phase: Phase | None = None,
 ) -> LoadSummary:
     return write_records(
         store=store,
@@ -118,4 +130,5 @@ def write_batch(
         relationships=batch.relationships,
         batch_size=batch_size,
         progress=progress,
+        on_phase=on_phase,
     )

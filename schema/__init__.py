@@ -6,6 +6,7 @@ from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.types import ExecutionContext
 
+from schema.caching import document_caches
 from schema.entities import ENTITY_TYPES
 from schema.errors import TypedErrors
 from schema.query import Query
@@ -19,7 +20,9 @@ class SupplyGraphSchema(Schema):
         TypedErrors extension logs the unexpected ones with their traceback."""
 
 
-def build_schema() -> Schema:
+def build_schema(*, document_cache_size: int = 1024) -> Schema:
     return SupplyGraphSchema(
-        query=Query, types=list(ENTITY_TYPES.values()), extensions=[TypedErrors]
+        query=Query,
+        types=list(ENTITY_TYPES.values()),
+        extensions=[*document_caches(document_cache_size), TypedErrors],
     )

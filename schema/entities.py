@@ -10,6 +10,7 @@ import strawberry
 
 from graph.model import Label, RelType
 from graph.records import NodeRef
+from schema.batching import Hop
 from schema.context import Info
 
 
@@ -37,15 +38,14 @@ class Entity:
     async def cited(self, info: Info) -> Source | None:
         if self.source is None:
             return None
-        source_id = str(self.source)
-        found = await info.context.call(lambda s: s.nodes(Label.SOURCE, [source_id]))
-        return to_source(found[0]) if found else None
+        found = await info.context.loaders.sources.load(str(self.source))
+        return to_source(found) if found is not None else None
 
 
 async def _related(
     info: Info, label: Label, node_id: str, rel: RelType, *, outgoing: bool
 ) -> list[Entity]:
-    found = await info.context.call(lambda s: s.neighbours(label, node_id, rel, outgoing=outgoing))
+    found = await info.context.loaders.neighbours.load(Hop(label, node_id, rel, outgoing))
     return [to_entity(n) for n in found if n.label is not Label.SOURCE]
 
 

@@ -78,6 +78,12 @@ class GraphInfo:
     store: str
     version: int
     loaded_at: str | None
+    incomplete_load: str | None = strawberry.field(
+        default=None,
+        description="When a load began after this version and has not completed (running, "
+        "or its process died): answers are still this version's; loading the same data "
+        "again completes it.",
+    )
 
 
 @strawberry.type
@@ -227,9 +233,12 @@ class Query:
 
     @strawberry.field
     async def graph(self, info: Info) -> GraphInfo:
-        version = await info.context.call(lambda s: s.graph_version())
+        version = await info.context.graph_version()
         return GraphInfo(
-            store=info.context.store.kind, version=version.version, loaded_at=version.loaded_at
+            store=info.context.store.kind,
+            version=version.version,
+            loaded_at=version.loaded_at,
+            incomplete_load=version.incomplete,
         )
 
     @strawberry.field

@@ -33,6 +33,7 @@ def neo4j_server() -> Iterator[Neo4jServer]:
             home=TEST_HOME,
             bolt_port=int(os.environ.get("SUPPLYGRAPH_TEST_BOLT_PORT", "17687")),
             http_port=int(os.environ.get("SUPPLYGRAPH_TEST_HTTP_PORT", "17474")),
+            port_variables=("SUPPLYGRAPH_TEST_BOLT_PORT", "SUPPLYGRAPH_TEST_HTTP_PORT"),
         )
     except provisioning.ServerFailed as e:
         pytest.fail(str(e))

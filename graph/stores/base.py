@@ -7,6 +7,7 @@ conformance suite can run the same tests against each store.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,19 +17,27 @@ from graph.records import GraphVersion, NodeRef, RelRef, Value
 
 @dataclass(frozen=True)
 class WriteCounts:
-    """Rows written (created or matched) and the keys of rows that could not be written
-    (a relationship whose start or end node does not exist): a writer never counts a row it
+    """Rows written (created or matched), how many matched rows already held exactly these
+    properties (``unchanged``), and the keys of rows that could not be written (a
+    relationship whose start or end node does not exist): a writer never counts a row it
     dropped."""
 
     created: int = 0
     matched: int = 0
     dropped: tuple[str, ...] = ()
+    unchanged: int = 0
+
+    @property
+    def updated(self) -> int:
+        """Matched rows whose properties changed."""
+        return self.matched - self.unchanged
 
     def __add__(self, other: WriteCounts) -> WriteCounts:
         return WriteCounts(
             self.created + other.created,
             self.matched + other.matched,
             self.dropped + other.dropped,
+            self.unchanged + other.unchanged,
         )
 
 
@@ -87,9 +96,20 @@ class Store(Protocol):
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per type (zero counts included)."""
 
-    def graph_version(self) -> GraphVersion: ...
+    def graph_version(self) -> GraphVersion:
+        """The last complete load's version, and the start of any load begun since that
+        has not completed (``incomplete``)."""
 
-    def bump_version(self, loaded_at: str) -> GraphVersion: ...
+    def begin_load(self, started_at: str) -> None:
+        """Record, committed at once, that a load began: graph_version() reports it as
+        incomplete until bump_version() completes it."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Every write inside is one transaction, seen by readers only once committed at
+        the end; an error, or the death of the process, rolls it all back."""
+
+    def bump_version(self, loaded_at: str) -> GraphVersion:
+        """The next version, loaded at ``loaded_at``; completes the load begun, if any."""
 
     def clear(self) -> None:
         """Delete every node and relationship (tests, and loads that replace the graph)."""

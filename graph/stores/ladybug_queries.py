@@ -96,17 +96,39 @@ def rel_row_keys(rel: RelType) -> tuple[str, ...]:
     return ("start", "end", *RELATIONSHIPS[rel].properties)
 
 
+def _unchanged(var: str, props: dict[str, PropType]) -> str:
+    """True when ``var`` exists and holds every property as the row has it (null for
+    null): such a row's write changes nothing."""
+    same = []
+    for p, t in props.items():
+        value = _cast("row." + _q(p), t)
+        same.append(
+            f"coalesce({var}.{_q(p)} = {value}, {var}.{_q(p)} IS NULL AND row.{_q(p)} IS NULL)"
+        )
+    return " AND ".join([f"{var} IS NOT NULL", *same])
+
+
 def upsert_nodes(label: Label) -> str:
+    """MERGE and SET; one row back per input row, true where the node already held these
+    properties."""
     props = {p: t for p, t in NODES[label].properties.items() if p != "id"}
     sets = ", ".join(f"n.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
     set_clause = f" SET {sets}" if sets else ""
     return (
-        f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{{_q('id')}: row.{_q('id')}}})"
-        f"{set_clause}"
+        f"UNWIND $rows AS row "
+        f"OPTIONAL MATCH (old:{_q(label.value)} {{{_q('id')}: row.{_q('id')}}}) "
+        f"WITH row, {_unchanged('old', props)} AS same "
+        f"MERGE (n:{_q(label.value)} {{{_q('id')}: row.{_q('id')}}})"
+        f"{set_clause} RETURN same"
     )
 
 
 def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
+    """One row back per written row: its key, and whether the relationship held exactly the
+    row's properties before the SET. A relationship just created holds none, so it counts
+    as same only for a row whose properties are all null (the store corrects for those).
+    A look-up of the old relationship before the MERGE, in any form, filled the buffer pool
+    within one transaction; the MERGE's own match does not."""
     props = {p: t for p, t in RELATIONSHIPS[rel].properties.items() if p != "key"}
     sets = ", ".join(f"r.{_q(p)} = {_cast('row.' + _q(p), t)}" for p, t in props.items())
     set_clause = f" SET {sets}" if sets else ""
@@ -114,9 +136,10 @@ def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
         "UNWIND $rows AS row "
         f"MATCH (a:{_q(start.value)} {{{_q('id')}: row.{_q('start')}}}) "
         f"MATCH (b:{_q(end.value)} {{{_q('id')}: row.{_q('end')}}}) "
-        f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: row.{_q('key')}}}]->(b)"
+        f"MERGE (a)-[r:{_q(rel.value)} {{{_q('key')}: row.{_q('key')}}}]->(b) "
+        f"WITH r, row, {_unchanged('r', props)} AS same"
         f"{set_clause} "
-        f"RETURN row.{_q('key')}"
+        f"RETURN row.{_q('key')}, same"
     )
 
 
@@ -173,8 +196,11 @@ def count_relationships(rel: RelType) -> str:
 
 GRAPH_VERSION = (
     f"OPTIONAL MATCH (m:{_q(META_TABLE)} {{{_q('id')}: 'graph'}}) "
-    f"RETURN coalesce(m.{_q('version')}, 0) AS version, m.{_q('loaded_at')} AS loaded_at"
+    f"OPTIONAL MATCH (l:{_q(META_TABLE)} {{{_q('id')}: 'load'}}) "
+    f"RETURN coalesce(m.{_q('version')}, 0) AS version, m.{_q('loaded_at')} AS loaded_at, "
+    f"l.{_q('loaded_at')} AS incomplete"
 )
+"""The version, and the start of a load not completed (the ``load`` row, if any)."""
 
 BUMP_VERSION = (
     f"MERGE (m:{_q(META_TABLE)} {{{_q('id')}: 'graph'}}) "
@@ -182,6 +208,14 @@ BUMP_VERSION = (
     f"m.{_q('loaded_at')} = CAST($loaded_at AS STRING) "
     f"RETURN m.{_q('version')} AS version, m.{_q('loaded_at')} AS loaded_at"
 )
+
+BEGIN_LOAD = (
+    f"MERGE (l:{_q(META_TABLE)} {{{_q('id')}: 'load'}}) "
+    f"SET l.{_q('loaded_at')} = CAST($started_at AS STRING)"
+)
+"""The load record: written before a load's transaction, deleted in it by END_LOAD."""
+
+END_LOAD = f"MATCH (l:{_q(META_TABLE)} {{{_q('id')}: 'load'}}) DELETE l"
 
 PING = "RETURN 1 AS ok"
 

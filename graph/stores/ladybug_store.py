@@ -10,24 +10,46 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import ladybug
 
-from graph.errors import StoreError, StoreUnavailable
+from graph.errors import StoreBusy, StoreError, StoreUnavailable
 from graph.model import NODES, RELATIONSHIPS, Label, RelType, projected
 from graph.records import GraphVersion, NodeRef, RelRef, Value
 from graph.stores import ladybug_queries as cypher
 from graph.stores.base import WriteCounts, dropped_keys
 
 _LOCKED = "Could not set lock on file"
+_COMMITTING = ("the WAL file is corrupted", "checkpoint recovery is pending")
+"""What a read-only open says while another process commits a load (its WAL half-written,
+or being checkpointed): a moment later the store opens, at the version just committed."""
+OPEN_RETRY_S = 5.0
 
 
 def _node_props(label: Label, node: Mapping[str, Any]) -> dict[str, Any]:
     """The declared, non-null properties of a node value (Ladybug adds _ID and _LABEL)."""
     return {p: v for p in NODES[label].properties if (v := node.get(p)) is not None}
+
+
+def _open_database(path: str, *, read_only: bool, buffer_pool_size: int) -> ladybug.Database:
+    """Open the database; a read-only open that meets another process's commit in progress
+    is retried for up to OPEN_RETRY_S seconds, then raised."""
+    deadline = time.monotonic() + OPEN_RETRY_S
+    pause = 0.05
+    while True:
+        try:
+            return ladybug.Database(path, read_only=read_only, buffer_pool_size=buffer_pool_size)
+        except RuntimeError as e:
+            committing = any(text in str(e) for text in _COMMITTING)
+            if not (read_only and committing) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 class LadybugStore:
@@ -38,8 +60,12 @@ class LadybugStore:
         self._path = path
         self._read_only = read_only
         self._conn = ladybug.Connection(database)
-        # One connection: a transaction must not interleave with another thread's queries.
+        # One connection per lock: a statement must not interleave with another thread's.
         self._lock = threading.RLock()
+        self._tx_conn: ladybug.Connection | None = None
+        """The connection of the open transaction(); only its thread uses it, so the
+        other threads' reads run beside it and see the last committed version."""
+        self._tx_thread: int | None = None
 
     @classmethod
     def open(
@@ -62,7 +88,7 @@ class LadybugStore:
         try:
             if not read_only:
                 file.parent.mkdir(parents=True, exist_ok=True)
-            database = ladybug.Database(
+            database = _open_database(
                 str(file), read_only=read_only, buffer_pool_size=buffer_pool_mb * 1024 * 1024
             )
         except OSError as e:
@@ -75,6 +101,11 @@ class LadybugStore:
                     f"the embedded store at {path} is in use by another process{pid} "
                     "(is `supplygraph serve` running?). Stop it, or load through the running "
                     "server, or point SUPPLYGRAPH_STORE elsewhere."
+                ) from e
+            if any(text in str(e) for text in _COMMITTING):
+                raise StoreBusy(
+                    f"the embedded store at {path} is busy: another process is committing a "
+                    f"load into it (still after {OPEN_RETRY_S:.0f} s); retry in a moment"
                 ) from e
             raise StoreUnavailable(f"cannot open the embedded store at {path}: {e}") from e
         try:
@@ -89,10 +120,15 @@ class LadybugStore:
     # -- plumbing -------------------------------------------------------------------------
 
     def _rows(self, query: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
-        """Run one statement and fetch every row; Ladybug errors become StoreError."""
-        with self._lock:
+        """Run one statement and fetch every row; Ladybug errors become StoreError.
+
+        The thread that holds the open transaction() runs in it; any other thread on the
+        store's own connection, outside it."""
+        tx_conn = self._tx_conn if self._in_transaction() else None
+        conn = tx_conn or self._conn
+        with self._lock if tx_conn is None else nullcontext():
             try:
-                result = self._conn.execute(query, dict(params or {}))
+                result = conn.execute(query, dict(params or {}))
                 if isinstance(result, list):  # several statements: never built by cypher.*
                     for r in result:
                         r.close()
@@ -103,6 +139,9 @@ class LadybugStore:
                     result.close()
             except RuntimeError as e:
                 raise StoreError(f"embedded store query failed: {e}") from e
+
+    def _in_transaction(self) -> bool:
+        return self._tx_conn is not None and self._tx_thread == threading.get_ident()
 
     def _begin(self) -> None:
         self._rows(cypher.BEGIN)
@@ -116,6 +155,47 @@ class LadybugStore:
             self._rows(cypher.ROLLBACK)
         except StoreError:
             pass
+
+    @contextmanager
+    def _own_transaction(self) -> Iterator[None]:
+        """A transaction of its own, unless the caller's transaction() is open."""
+        if self._in_transaction():
+            yield
+            return
+        with self._lock:
+            self._begin()
+            try:
+                yield
+                self._commit()
+            except BaseException:
+                self._rollback()
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One Ladybug write transaction on a second connection: its changes stay out of
+        the WAL until COMMIT, so a reader in another process or thread sees the last
+        committed version, and a killed process leaves nothing of them."""
+        if self._read_only:
+            raise StoreError("the embedded store was opened read-only")
+        if self._tx_conn is not None:
+            raise StoreError("a transaction is already open on the embedded store")
+        try:
+            conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            raise StoreError(f"embedded store transaction failed: {e}") from e
+        self._tx_conn, self._tx_thread = conn, threading.get_ident()
+        try:
+            self._begin()
+            try:
+                yield
+                self._commit()
+            except BaseException:
+                self._rollback()
+                raise
+        finally:
+            self._tx_conn = self._tx_thread = None
+            conn.close()
 
     # -- schema and writes ----------------------------------------------------------------
 
@@ -132,16 +212,10 @@ class LadybugStore:
         Ladybug reports no write counters, so the table is counted before and after, inside
         the transaction (one write transaction at a time, and this store's lock held).
         """
-        with self._lock:
-            self._begin()
-            try:
-                before = int(self._rows(count_query)[0][0])
-                returned = self._rows(query, {"rows": rows})
-                after = int(self._rows(count_query)[0][0])
-                self._commit()
-            except BaseException:
-                self._rollback()
-                raise
+        with self._own_transaction():
+            before = int(self._rows(count_query)[0][0])
+            returned = self._rows(query, {"rows": rows})
+            after = int(self._rows(count_query)[0][0])
         return after - before, returned
 
     def upsert_nodes(self, label: Label, rows: Sequence[Mapping[str, Value]]) -> WriteCounts:
@@ -151,8 +225,9 @@ class LadybugStore:
             raise StoreError(f"cannot upsert a {label.value} node without an id")
         keys = cypher.node_row_keys(label)
         params = [{k: row.get(k) for k in keys} for row in rows]
-        created, _ = self._upsert(cypher.upsert_nodes(label), params, cypher.count(label))
-        return WriteCounts(created=created, matched=len(rows) - created)
+        created, returned = self._upsert(cypher.upsert_nodes(label), params, cypher.count(label))
+        same = sum(1 for r in returned if r[0])
+        return WriteCounts(created=created, matched=len(rows) - created, unchanged=same)
 
     def upsert_relationships(
         self,
@@ -167,13 +242,19 @@ class LadybugStore:
             raise StoreError(f"cannot upsert a {rel.value} relationship without a key")
         keys = cypher.rel_row_keys(rel)
         params = [{k: row.get(k) for k in keys} for row in rows]
+        props = [k for k in RELATIONSHIPS[rel].properties if k != "key"]
         query = cypher.upsert_relationships(rel, start_label, end_label)
         created, returned = self._upsert(query, params, cypher.count_relationships(rel))
         written = [r[0] for r in returned]
+        same = sum(1 for r in returned if r[1])
+        # A created relationship reads as same only where its row's properties are all
+        # null: exact when a batch is all new or all present, as a load or reload is.
+        blank = sum(1 for row in params if all(row.get(k) is None for k in props))
         return WriteCounts(
             created=created,
             matched=len(written) - created,
             dropped=dropped_keys(rows, written),
+            unchanged=max(0, same - min(created, blank)),
         )
 
     # -- reads ----------------------------------------------------------------------------
@@ -234,23 +315,22 @@ class LadybugStore:
             return out
 
     def graph_version(self) -> GraphVersion:
-        version, loaded_at = self._rows(cypher.GRAPH_VERSION)[0]
-        return GraphVersion(int(version), loaded_at)
+        version, loaded_at, incomplete = self._rows(cypher.GRAPH_VERSION)[0]
+        return GraphVersion(int(version), loaded_at, incomplete)
+
+    def begin_load(self, started_at: str) -> None:
+        self._rows(cypher.BEGIN_LOAD, {"started_at": started_at})
 
     def bump_version(self, loaded_at: str) -> GraphVersion:
-        version, stored_at = self._rows(cypher.BUMP_VERSION, {"loaded_at": loaded_at})[0]
+        with self._own_transaction():
+            version, stored_at = self._rows(cypher.BUMP_VERSION, {"loaded_at": loaded_at})[0]
+            self._rows(cypher.END_LOAD)
         return GraphVersion(int(version), stored_at)
 
     def clear(self) -> None:
-        with self._lock:
-            self._begin()
-            try:
-                for statement in cypher.clear_statements():
-                    self._rows(statement)
-                self._commit()
-            except BaseException:
-                self._rollback()
-                raise
+        with self._own_transaction():
+            for statement in cypher.clear_statements():
+                self._rows(statement)
 
     def ping(self) -> None:
         try:

@@ -32,10 +32,26 @@ def schema_statements() -> list[str]:
     return statements
 
 
+def _unchanged(var: str, props: list[str]) -> str:
+    """True when ``var`` exists and holds every property as the row has it (null for
+    null): such a row's write changes nothing."""
+    same = [
+        f"coalesce({var}.{_q(p)} = row.{_q(p)}, {var}.{_q(p)} IS NULL AND row.{_q(p)} IS NULL)"
+        for p in props
+    ]
+    return " AND ".join([f"{var} IS NOT NULL", *same])
+
+
 def upsert_nodes(label: Label) -> str:
+    """MERGE and SET, counting the rows whose node already held these properties."""
     props = [p for p in NODES[label].properties if p != "id"]
     sets = ", ".join(f"n.{_q(p)} = row.{_q(p)}" for p in props)
-    return f"UNWIND $rows AS row MERGE (n:{_q(label.value)} {{id: row.id}}) SET {sets}"
+    return (
+        f"UNWIND $rows AS row OPTIONAL MATCH (old:{_q(label.value)} {{id: row.id}}) "
+        f"WITH row, {_unchanged('old', props)} AS same "
+        f"MERGE (n:{_q(label.value)} {{id: row.id}}) SET {sets} "
+        "RETURN count(CASE WHEN same THEN 1 END) AS unchanged"
+    )
 
 
 def legacy_schema_statements() -> list[str]:
@@ -47,17 +63,20 @@ def upsert_relationships(rel: RelType, start: Label, end: Label) -> str:
     """MERGE on the key. The key's uniqueness constraint (schema_statements) makes this a
     unique index seek whatever the statistics say; with a plain index, a MERGE planned on
     a fresh server's empty statistics expanded dense nodes instead (a country's PRODUCES):
-    78 s for one 10k batch."""
+    78 s for one 10k batch. The look-up of the old relationship (to count rows that change
+    nothing) names no end, so it too can only be that index seek."""
     props = [p for p in RELATIONSHIPS[rel].properties if p != "key"]
     sets = ", ".join(f"r.{_q(p)} = row.{_q(p)}" for p in props)
     set_clause = f" SET {sets}" if sets else ""
     return (
         "UNWIND $rows AS row "
+        f"OPTIONAL MATCH ()-[old:{_q(rel.value)} {{key: row.key}}]->() "
+        f"WITH row, {_unchanged('old', props)} AS same "
         f"MATCH (a:{_q(start.value)} {{id: row.start}}) "
         f"MATCH (b:{_q(end.value)} {{id: row.end}}) "
         f"MERGE (a)-[r:{_q(rel.value)} {{key: row.key}}]->(b)"
         f"{set_clause} "
-        "RETURN collect(row.key) AS written"
+        "RETURN collect(row.key) AS written, count(CASE WHEN same THEN 1 END) AS unchanged"
     )
 
 
@@ -112,14 +131,23 @@ def count_relationships(rel: RelType) -> str:
 
 GRAPH_VERSION = (
     f"OPTIONAL MATCH (m:{_q(META_LABEL)} {{id: 'graph'}}) "
-    "RETURN coalesce(m.version, 0) AS version, m.loaded_at AS loaded_at"
+    f"OPTIONAL MATCH (l:{_q(META_LABEL)} {{id: 'load'}}) "
+    "RETURN coalesce(m.version, 0) AS version, m.loaded_at AS loaded_at, "
+    "l.started_at AS incomplete"
 )
+"""The version, and the start of a load not completed (the ``load`` node, if any)."""
 
 BUMP_VERSION = (
     f"MERGE (m:{_q(META_LABEL)} {{id: 'graph'}}) "
     "SET m.version = coalesce(m.version, 0) + 1, m.loaded_at = $loaded_at "
+    "WITH m "
+    f"OPTIONAL MATCH (l:{_q(META_LABEL)} {{id: 'load'}}) DELETE l "
     "RETURN m.version AS version, m.loaded_at AS loaded_at"
 )
+"""Also deletes the load record: a load completes in the transaction that bumps."""
+
+BEGIN_LOAD = f"MERGE (l:{_q(META_LABEL)} {{id: 'load'}}) SET l.started_at = $started_at"
+"""The load record: written before a load's transaction, deleted by BUMP_VERSION in it."""
 
 PING = "RETURN 1 AS ok"
 

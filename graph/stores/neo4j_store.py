@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import (
+    GraphDatabase,
+    NotificationDisabledClassification,
+    NotificationMinimumSeverity,
+    RoutingControl,
+)
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from graph.errors import StoreError, StoreUnavailable
@@ -14,6 +21,14 @@ from graph.model import Label, RelType, projected
 from graph.records import GraphVersion, NodeRef, RelRef, Value
 from graph.stores import neo4j_queries as cypher
 from graph.stores.base import WriteCounts, dropped_keys
+
+QUIET_NOTIFICATIONS: dict[str, Any] = {
+    "notifications_min_severity": NotificationMinimumSeverity.WARNING,
+    "notifications_disabled_classifications": [NotificationDisabledClassification.UNRECOGNIZED],
+}
+"""The server sends only warnings that matter: not "property/label does not exist" (every
+query here names graph.model's labels and properties, absent from a database until a load
+writes them), which the driver would otherwise log on stderr by the dozen."""
 
 
 def _translate(e: Exception, doing: str) -> StoreError:
@@ -35,12 +50,14 @@ class Neo4jStore:
     def __init__(self, driver: neo4j.Driver, *, database: str = "neo4j") -> None:
         self._driver = driver
         self._database = database
+        self._tx = threading.local()
+        """The open transaction() of each thread, if any (``.current``)."""
 
     @classmethod
     def connect(cls, uri: str, *, user: str, password: str, database: str = "neo4j") -> Neo4jStore:
         """Open a driver (routing URIs work for clusters and Aura) and check it answers."""
         try:
-            driver = GraphDatabase.driver(uri, auth=(user, password))
+            driver = GraphDatabase.driver(uri, auth=(user, password), **QUIET_NOTIFICATIONS)
         except (ValueError, DriverError) as e:
             raise StoreUnavailable(f"cannot open Neo4j at {uri}: {e}") from e
         store = cls(driver, database=database)
@@ -54,7 +71,13 @@ class Neo4jStore:
     def _run(
         self, query: str, params: Mapping[str, Any] | None = None, *, read: bool = False
     ) -> neo4j.EagerResult:
+        """Writes of the thread that opened transaction() run in it; all else auto-commits."""
+        tx: neo4j.Transaction | None = getattr(self._tx, "current", None)
         try:
+            if tx is not None and not read:
+                result = tx.run(query, dict(params or {}))
+                records = list(result)
+                return neo4j.EagerResult(records, result.consume(), list(result.keys()))
             return self._driver.execute_query(
                 query,
                 dict(params or {}),
@@ -63,6 +86,25 @@ class Neo4jStore:
             )
         except (Neo4jError, DriverError) as e:
             raise _translate(e, "query") from e
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One explicit transaction for every write inside: readers keep seeing the last
+        committed graph (read committed), and if this process dies the server rolls the
+        transaction back when its connection drops."""
+        if getattr(self._tx, "current", None) is not None:
+            raise StoreError("a transaction is already open on this Neo4j store")
+        try:
+            with self._driver.session(database=self._database) as session:
+                with session.begin_transaction() as tx:
+                    self._tx.current = tx
+                    try:
+                        yield
+                    finally:
+                        self._tx.current = None
+                    tx.commit()
+        except (Neo4jError, DriverError) as e:
+            raise _translate(e, "load transaction") from e
 
     def ensure_schema(self) -> None:
         """All constraints and indexes in one transaction: ~0.4 s on a fresh database,
@@ -86,9 +128,10 @@ class Neo4jStore:
     def upsert_nodes(self, label: Label, rows: Sequence[Mapping[str, Value]]) -> WriteCounts:
         if not rows:
             return WriteCounts()
-        summary = self._run(cypher.upsert_nodes(label), {"rows": list(rows)}).summary
-        created = summary.counters.nodes_created
-        return WriteCounts(created=created, matched=len(rows) - created)
+        result = self._run(cypher.upsert_nodes(label), {"rows": list(rows)})
+        created = result.summary.counters.nodes_created
+        same = int(result.records[0]["unchanged"])
+        return WriteCounts(created=created, matched=len(rows) - created, unchanged=same)
 
     def upsert_relationships(
         self,
@@ -107,6 +150,7 @@ class Neo4jStore:
             created=created,
             matched=len(written) - created,
             dropped=dropped_keys(rows, written),
+            unchanged=int(result.records[0]["unchanged"]),
         )
 
     def labels_of(self, ids: Collection[str]) -> dict[str, Label]:
@@ -163,7 +207,17 @@ class Neo4jStore:
 
     def graph_version(self) -> GraphVersion:
         record = self._run(cypher.GRAPH_VERSION, read=True).records[0]
-        return GraphVersion(int(record["version"]), record["loaded_at"])
+        return GraphVersion(int(record["version"]), record["loaded_at"], record["incomplete"])
+
+    def begin_load(self, started_at: str) -> None:
+        self._driver_write(cypher.BEGIN_LOAD, {"started_at": started_at})
+
+    def _driver_write(self, query: str, params: Mapping[str, Any]) -> None:
+        """A write committed at once, even beside an open transaction()."""
+        try:
+            self._driver.execute_query(query, dict(params), database_=self._database)
+        except (Neo4jError, DriverError) as e:
+            raise _translate(e, "query") from e
 
     def bump_version(self, loaded_at: str) -> GraphVersion:
         record = self._run(cypher.BUMP_VERSION, {"loaded_at": loaded_at}).records[0]

@@ -108,11 +108,12 @@ def _write_import_script(folder: Path) -> str:
     args += [f"--relationships={relationship_file(rel)}" for rel in RelType]
     command = " \\\n  ".join(
         [
-            "neo4j-admin database import full",
+            # The database name right after `full`: after the options, --relationships'
+            # list of files takes it as one more file ("File 'neo4j' doesn't exist").
+            'neo4j-admin database import full "${1:-neo4j}"',
             f"--array-delimiter={shlex.quote(ARRAY_DELIMITER)}",
             "--overwrite-destination=true",
             *args,
-            '"${1:-neo4j}"',
         ]
     )
     script = folder / "import.sh"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from graph.stores.base import Store
 from loaders.formats.graphml import export_graphml
 from loaders.formats.neo4j_admin import export_neo4j_admin
 from loaders.load import load
+from tests.support import neo4j_server as provisioning
 from tests.support.neo4j_server import Neo4jServer
 from tests.support.stores import DATASET, contents, open_embedded
 
@@ -96,3 +98,33 @@ def test_an_embedded_export_loads_into_neo4j_with_equal_counts_and_answers(
     finally:
         embedded.close()
         neo4j.close()
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_the_exported_import_script_imports_into_neo4j_5(
+    loaded_store: Store, neo4j_server: Neo4jServer, tmp_path: Path
+) -> None:
+    """import.sh as a user runs it, with neo4j-admin 5.26 on the PATH, into a stopped
+    server's database; the started server then holds exactly the exported graph."""
+    export_neo4j_admin(store=loaded_store, folder=tmp_path / "dump")
+    home = tmp_path / "neo4j"
+    env = provisioning.scratch_home(home=home, like=neo4j_server, bin_dir=tmp_path / "bin")
+    script = tmp_path / "dump" / "import.sh"
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    server = provisioning.start(
+        home=home,
+        bolt_port=provisioning.free_port(),
+        http_port=provisioning.free_port(),
+        settings={"NEO4J_HEAP": "512m", "NEO4J_PAGECACHE": "64m"},
+    )
+    try:
+        imported = server.open()
+        try:
+            assert imported.counts() == loaded_store.counts()
+            assert contents(imported) == contents(loaded_store)
+        finally:
+            imported.close()
+    finally:
+        provisioning.stop(server)

@@ -180,7 +180,7 @@ CASES: list[Case] = [
     ),
     Case(
         "market-country-not-iso",
-        {"market_shares.csv": MKT + f"ndfeb-sintered,EU,2030,0.1,,x,{SRC},medium\n"},
+        {"market_shares.csv": MKT + f"ndfeb-sintered,UK,2030,0.1,,x,{SRC},medium\n"},
         "market_shares.csv:2: country",
     ),
     # the header

@@ -16,7 +16,14 @@ from tests.support import cypher_text
 
 def test_node_upsert_merges_on_id_and_casts_every_declared_property() -> None:
     query = cypher.upsert_nodes(Label.COMPANY)
-    assert query.startswith("UNWIND $rows AS row MERGE (n:`Company` {`id`: row.`id`}) SET ")
+    assert query.startswith("UNWIND $rows AS row ")
+    assert " MERGE (n:`Company` {`id`: row.`id`}) SET " in query
+    lookup = query.index("OPTIONAL MATCH (old:`Company` {`id`: row.`id`})")
+    assert lookup < query.index("MERGE") < query.index(" SET ")
+    assert (
+        "coalesce(old.`roles` = CAST(row.`roles` AS STRING[]), "
+        "old.`roles` IS NULL AND row.`roles` IS NULL)"
+    ) in query
     assert "n.`roles` = CAST(row.`roles` AS STRING[])" in query
     for prop in NODES[Label.COMPANY].properties:
         if prop != "id":
@@ -79,10 +86,11 @@ def test_every_statement_takes_values_only_as_parameters() -> None:
             "after",
             "first",
             "loaded_at",
+            "started_at",
             "country",
         }, where
         # 'share': the property name Ladybug's properties() takes as a string (PATH_BASELINE)
-        assert set(cypher_text.LITERAL.findall(rest)) <= {"'graph'", "'share'"}, where
+        assert set(cypher_text.LITERAL.findall(rest)) <= {"'graph'", "'load'", "'share'"}, where
 
 
 def test_the_path_baseline_is_one_query_per_end_label() -> None:

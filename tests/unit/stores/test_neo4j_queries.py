@@ -15,10 +15,24 @@ from tests.support import cypher_text
 
 def test_node_upsert_merges_on_id_and_sets_every_declared_property() -> None:
     query = cypher.upsert_nodes(Label.COMPANY)
-    assert query.startswith("UNWIND $rows AS row MERGE (n:`Company` {id: row.id}) SET ")
+    assert query.startswith("UNWIND $rows AS row ")
+    assert " MERGE (n:`Company` {id: row.id}) SET " in query
     for prop in NODES[Label.COMPANY].properties:
         if prop != "id":
             assert f"n.`{prop}` = row.`{prop}`" in query
+
+
+def test_node_upsert_counts_rows_that_change_nothing_before_it_sets() -> None:
+    query = cypher.upsert_nodes(Label.COMPANY)
+    lookup = query.index("OPTIONAL MATCH (old:`Company` {id: row.id})")
+    assert lookup < query.index("MERGE") < query.index(" SET ")
+    for prop in NODES[Label.COMPANY].properties:
+        if prop != "id":
+            assert (
+                f"coalesce(old.`{prop}` = row.`{prop}`, "
+                f"old.`{prop}` IS NULL AND row.`{prop}` IS NULL)"
+            ) in query
+    assert query.endswith("RETURN count(CASE WHEN same THEN 1 END) AS unchanged")
 
 
 def test_relationship_upsert_matches_both_ends_and_merges_on_key() -> None:
@@ -68,9 +82,10 @@ def test_every_statement_takes_values_only_as_parameters() -> None:
             "after",
             "first",
             "loaded_at",
+            "started_at",
             "limit",
         }, where
-        assert set(cypher_text.LITERAL.findall(rest)) <= labels | {"'graph'"}, where
+        assert set(cypher_text.LITERAL.findall(rest)) <= labels | {"'graph'", "'load'"}, where
 
 
 @pytest.mark.parametrize("name", cypher_text.HOSTILE_NAMES)

@@ -1,0 +1,49 @@
+"""Per-request DataLoaders for the entity fields a nested query asks many times.
+
+A list of fifty products asking ``oems`` and ``cited`` would otherwise cross to the store's
+thread a hundred times; the loaders gather the keys one tick of the event loop asks for,
+dedupe them and answer them in one crossing (cited sources in one ``nodes`` call).
+A loader lives for one request only, so it never serves a graph another load replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import anyio.to_thread
+from strawberry.dataloader import DataLoader
+
+from graph.model import Label, RelType
+from graph.records import NodeRef
+from graph.stores.base import Store
+
+
+class Hop(NamedTuple):
+    """One neighbour look-up: the relationship ``rel`` from (or to) node ``node_id``."""
+
+    label: Label
+    node_id: str
+    rel: RelType
+    outgoing: bool
+
+
+class Loaders:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.sources: DataLoader[str, NodeRef | None] = DataLoader(load_fn=self._sources)
+        self.neighbours: DataLoader[Hop, list[NodeRef]] = DataLoader(load_fn=self._neighbours)
+
+    async def _sources(self, ids: Sequence[str]) -> list[NodeRef | None]:
+        def fetch(store: Store) -> list[NodeRef]:
+            return store.nodes(Label.SOURCE, list(ids))
+
+        found = await anyio.to_thread.run_sync(fetch, self._store)
+        by_id = {node.id: node for node in found}
+        return [by_id.get(i) for i in ids]
+
+    async def _neighbours(self, hops: Sequence[Hop]) -> list[list[NodeRef]]:
+        def fetch(store: Store) -> list[list[NodeRef]]:
+            return [store.neighbours(h.label, h.node_id, h.rel, outgoing=h.outgoing) for h in hops]
+
+        return await anyio.to_thread.run_sync(fetch, self._store)

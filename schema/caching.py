@@ -1,0 +1,137 @@
+"""Caches for serving GraphQL: parsed and validated documents, and whole responses.
+
+Parsing and validating a document costs milliseconds and depends on the text alone, so the
+last ``document_cache_size`` of each are kept: parsed documents here (``CachedParsing``:
+strawberry's ParserCache lets a syntax error escape untyped), validation by strawberry's
+ValidationCache (keyed by the document and the validation rules in force).
+
+The response cache keeps the JSON bytes of successful query responses, keyed by the
+document, the variables, the operation name, the graph version and the caller's role, and
+bounded in bytes (least recently used out first). A load bumps the graph version, so the
+next request's key differs; the entries of older versions are dropped when a new version is
+first seen. It runs on the event loop only, so it takes no lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError, parse
+from strawberry.extensions import SchemaExtension, ValidationCache
+
+ENTRY_OVERHEAD = 96
+"""Bytes counted per entry on top of its body: the key and the bookkeeping."""
+
+
+@cache
+def _parser(size: int) -> Callable[..., DocumentNode]:
+    return lru_cache(maxsize=size)(parse)
+
+
+class CachedParsing(SchemaExtension):
+    """Parsed documents from an LRU cache shared by every request. A document that does not
+    parse is left to strawberry, which parses it again and reports the error typed."""
+
+    def __init__(self, *, size: int) -> None:
+        super().__init__()
+        self._parse = _parser(size)
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None:
+            try:
+                context.graphql_document = self._parse(context.query, **context.parse_options)
+            except GraphQLError:
+                pass
+        yield
+
+
+def document_caches(size: int) -> list[Callable[[], SchemaExtension]]:
+    return [lambda: CachedParsing(size=size), lambda: ValidationCache(maxsize=size)]
+
+
+def response_key(
+    *,
+    document: str,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+    role: str,
+) -> bytes:
+    """A digest of what decides a response within one graph version; the variables are
+    canonicalised, so their order and spacing do not matter."""
+    canonical = json.dumps(
+        [document, variables or {}, operation_name, role],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).digest()
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    evicted: int = 0
+
+
+class ResponseCache:
+    def __init__(self, *, max_bytes: int, max_entry_bytes: int | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_bytes // 8 if max_entry_bytes is None else max_entry_bytes
+        self.stats = CacheStats()
+        self._entries: OrderedDict[bytes, bytes] = OrderedDict()
+        self._bytes = 0
+        self._version: int | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _at(self, version: int) -> None:
+        if version != self._version:
+            self._entries.clear()
+            self._bytes = 0
+            self._version = version
+
+    def get(self, key: bytes, *, version: int) -> bytes | None:
+        self._at(version)
+        body = self._entries.get(key)
+        if body is None:
+            self.stats.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.stats.hits += 1
+        return body
+
+    def put(self, key: bytes, body: bytes, *, version: int) -> bool:
+        """Keep ``body`` unless it is larger than one entry may be; False when not kept."""
+        size = len(body) + ENTRY_OVERHEAD
+        if not self.enabled or size > self.max_entry_bytes:
+            return False
+        self._at(version)
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old) + ENTRY_OVERHEAD
+        self._entries[key] = body
+        self._bytes += size
+        self.stats.stored += 1
+        while self._bytes > self.max_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self._bytes -= len(dropped) + ENTRY_OVERHEAD
+            self.stats.evicted += 1
+        return True
