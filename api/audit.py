@@ -1,6 +1,7 @@
 """Scripted dependency audits at the CLI edge: read the checks from a YAML file, and write
 the findings as CSV, JSON or Markdown. The checks and their findings are the engine's
-(graph.engine.audit); the CLI exits 1 when any finding is a breach (see docs/audit.md).
+(graph.engine.audit); the CLI exits 1 when any finding is a breach (see docs/audit.md),
+or with ``--compare`` when a breach is new since the earlier JSON report it reads here.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from graph.engine.audit import AuditSpec, Finding
+from graph.engine.audit import AuditSpec, Comparison, Finding
 from graph.errors import AuditInputError, Problem
 
 
@@ -78,20 +79,28 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def render(findings: list[Finding], *, fmt: str, spec: AuditSpec, version: int) -> str:
+def render(
+    findings: list[Finding],
+    *,
+    fmt: str,
+    spec: AuditSpec,
+    version: int,
+    comparison: Comparison | None = None,
+) -> str:
+    """The report; as JSON with ``comparison`` given, that too (under ``comparison``)."""
     breaches = sum(f.breach for f in findings)
     if fmt == "json":
-        return json.dumps(
-            {
-                "audit": spec.name,
-                "graph_version": version,
-                "fail_above": spec.fail_above,
-                "findings": len(findings),
-                "breaches": breaches,
-                "rows": [asdict(f) for f in findings],
-            },
-            indent=2,
-        )
+        report: dict[str, object] = {
+            "audit": spec.name,
+            "graph_version": version,
+            "fail_above": spec.fail_above,
+            "findings": len(findings),
+            "breaches": breaches,
+            "rows": [asdict(f) for f in findings],
+        }
+        if comparison is not None:
+            report["comparison"] = comparison_json(comparison)
+        return json.dumps(report, indent=2)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
@@ -115,3 +124,75 @@ def render(findings: list[Finding], *, fmt: str, spec: AuditSpec, version: int) 
         for f in findings
     ]
     return "\n".join(lines) + "\n"
+
+
+def read_findings(path: Path) -> list[Finding]:
+    """The findings of an earlier ``--format json`` report; a problem names the file and
+    the row (1-based) it is in."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise AuditInputError([Problem(path.name, 0, "file", str(e))]) from e
+    rows = raw.get("rows") if isinstance(raw, dict) else None
+    if not isinstance(rows, list):
+        message = "not an audit report: run `supplygraph audit --format json` to make one"
+        raise AuditInputError([Problem(path.name, 0, "rows", message)])
+    found: list[Finding] = []
+    problems: list[Problem] = []
+    for n, row in enumerate(rows, start=1):
+        try:
+            found.append(_FindingRow.model_validate(row).finding())
+        except ValidationError as e:
+            problems += [
+                Problem(path.name, n, ".".join(str(p) for p in err["loc"]) or "row", err["msg"])
+                for err in e.errors(include_url=False)
+            ]
+    if problems:
+        raise AuditInputError(problems)
+    return found
+
+
+class _FindingRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    check: str
+    subject: str
+    subject_name: str
+    stage: str
+    country: str
+    value: float
+    threshold: float
+    breach: bool
+    detail: str
+
+    def finding(self) -> Finding:
+        return Finding(**self.model_dump())
+
+
+def render_comparison(found: Comparison, *, previous: str) -> list[str]:
+    """Lines for the terminal: new breaches, resolved ones, then share moves."""
+    lines = [
+        f"compared with {previous}: {len(found.new)} new breaches, "
+        f"{len(found.resolved)} resolved, {len(found.moves)} shares moved"
+    ]
+    lines += [f"NEW BREACH {_label(f)}: {f.value:.1%} > {f.threshold:.0%}" for f in found.new]
+    lines += [f"resolved   {_label(f)} (was {f.value:.1%})" for f in found.resolved]
+    lines += [
+        f"moved      {' / '.join(part for part in m.key if part)}: {m.before:.1%} -> {m.after:.1%}"
+        for m in found.moves
+    ]
+    return lines
+
+
+def comparison_json(found: Comparison) -> dict[str, object]:
+    return {
+        "new_breaches": [asdict(f) for f in found.new],
+        "resolved": [asdict(f) for f in found.resolved],
+        "moves": [
+            {"key": list(m.key), "before": m.before, "after": m.after, "breach": m.breach}
+            for m in found.moves
+        ],
+    }
+
+
+def _label(f: Finding) -> str:
+    return " / ".join(part for part in (f.check, f.subject, f.stage, f.country) if part)

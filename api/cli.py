@@ -1,7 +1,8 @@
-"""The ``supplygraph`` command line: load, serve, query, audit, export, info, and the
-analysts' questions (api/questions.py).
+"""The ``supplygraph`` command line: load, serve, query, audit, export, info, the
+analysts' questions (api/questions.py) and the planner and watch (api/plans.py).
 
-Exit codes (api/exits.py): 0 done; 1 the answer has errors (or an audit found a breach);
+Exit codes (api/exits.py): 0 done; 1 the answer has errors (or an audit found a breach,
+with ``--compare`` a new one);
 2 bad input (nothing written); 3 the store or the configuration is unusable.
 """
 
@@ -25,13 +26,14 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api import imports, questions, report_web, tables
-from api.audit import read_spec, render
+from api import imports, plans, questions, report_web, tables
+from api.audit import read_findings, read_spec, render, render_comparison
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_UNAVAILABLE, exit_codes
 from api.keys import KeyRing, Role
 from api.settings import Settings, load_settings
 from api.stores import open_store
 from graph.engine.audit import AuditSpec
+from graph.engine.audit import compare as compare_audits
 from graph.engine.audit import run as run_audit
 from graph.errors import AuditInputError, LoadError
 from graph.snapshots import SnapshotCache
@@ -331,10 +333,16 @@ def audit(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(help="An earlier --format json report: exit 1 only on a new breach."),
+    ] = None,
 ) -> None:
     """Run dependency checks for CI jobs and cron: exit 1 when any finding is above the
-    threshold, 0 when none is, 2 on bad input, 3 when the store is unusable."""
+    threshold (with --compare: any breach that is new), 0 when none is, 2 on bad input,
+    3 when the store is unusable."""
     try:
+        previous = read_findings(compare) if compare is not None else None
         if file is not None:
             spec = read_spec(file)
             if fail_above is not None:
@@ -372,14 +380,26 @@ def audit(
     with _store(settings, read_only=True) as store, exit_codes(err):
         snapshot = SnapshotCache().get(store)
         findings = run_audit(spec, snapshot, today=date.today())
-    text = render(findings, fmt=format.value, spec=spec, version=snapshot.version.version)
+    compared = compare_audits(previous, findings) if previous is not None else None
+    text = render(
+        findings,
+        fmt=format.value,
+        spec=spec,
+        version=snapshot.version.version,
+        comparison=compared,
+    )
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     breaches = sum(f.breach for f in findings)
     err.print(f"{len(findings)} findings, {breaches} above the threshold", highlight=False)
-    if breaches:
+    if compared is not None and compare is not None:
+        for line in render_comparison(compared, previous=compare.name):
+            err.print(line, markup=False, highlight=False)
+        if compared.new:
+            raise typer.Exit(EXIT_FAILED)
+    elif breaches:
         raise typer.Exit(EXIT_FAILED)
 
 
@@ -491,6 +511,7 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
 
 
 questions.register(app, settings=_settings, opened=_store, out=out, err=err)
+plans.register(app, settings=_settings, opened=_store, out=out, err=err)
 imports.register(app, settings=_settings, opened=_store, out=out, err=err)
 report_web.register(app, settings=_settings, opened=_store, err=err)
 

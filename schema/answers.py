@@ -330,22 +330,9 @@ def scenario(answer: a.Scenario) -> Scenario:
         counted_from=answer.counted_from,
         act=ref(answer.act) if answer.act else None,
         licensed=refs(answer.licensed),
-        products=[
-            ProductImpact(
-                product=ref(p.product),
-                controlled=p.controlled,
-                shortfall=p.shortfall,
-                oems=refs(p.oems),
-                end_uses=refs(p.end_uses),
-                cover_weeks=list(p.cover_weeks) if p.cover_weeks else None,
-                weeks_to_stockout=list(p.weeks_to_stockout) if p.weeks_to_stockout else None,
-                stockout_dates=list(p.stockout_dates) if p.stockout_dates else None,
-                runs_out_within_duration=p.runs_out_within_duration,
-            )
-            for p in answer.products
-        ],
-        oems=_groups(answer.oems),
-        end_uses=_groups(answer.end_uses),
+        products=[product_impact(p) for p in answer.products],
+        oems=groups(answer.oems),
+        end_uses=groups(answer.end_uses),
         volumes=[
             VolumeImpact(
                 holder=ref(v.holder),
@@ -364,10 +351,23 @@ def scenario(answer: a.Scenario) -> Scenario:
     )
 
 
-def _groups(groups: tuple[a.GroupImpact, ...]) -> list[GroupImpact]:
+def product_impact(p: a.ProductImpact) -> ProductImpact:
+    return ProductImpact(
+        product=ref(p.product),
+        controlled=p.controlled,
+        shortfall=p.shortfall,
+        oems=refs(p.oems),
+        end_uses=refs(p.end_uses),
+        cover_weeks=list(p.cover_weeks) if p.cover_weeks else None,
+        weeks_to_stockout=list(p.weeks_to_stockout) if p.weeks_to_stockout else None,
+        stockout_dates=list(p.stockout_dates) if p.stockout_dates else None,
+        runs_out_within_duration=p.runs_out_within_duration,
+    )
+
+
+def groups(found: tuple[a.GroupImpact, ...]) -> list[GroupImpact]:
     return [
-        GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products)
-        for g in groups
+        GroupImpact(entity=ref(g.entity), shortfall=g.shortfall, products=g.products) for g in found
     ]
 
 

@@ -6,8 +6,8 @@ error is listed and the rest of the document still answers (GraphQL nulls only t
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TypeVar, cast
+from datetime import date, timedelta
+from typing import Annotated, TypeVar, cast
 
 import strawberry
 
@@ -15,7 +15,7 @@ from graph.engine.answers import SubjectKind
 from graph.engine.concentration import CRMA_BENCHMARK
 from graph.errors import QueryError
 from graph.model import Label, Stage
-from schema import answers
+from schema import answers, plans
 from schema.context import Info
 from schema.entities import (
     Company,
@@ -190,6 +190,46 @@ class Query:
         snapshot = await info.context.snapshot()
         found = snapshot.controls(as_of=as_of or info.context.today())
         return [answers.control_status(c) for c in found]
+
+    @strawberry.field(
+        description=(
+            "Plan the least sourcing change (a linear programme, HiGHS) that brings a "
+            "subject's share of a country under a target at a stage (default: every stage "
+            "above it), within the alternatives' spare capacity; when it cannot, why and "
+            "the best share reachable."
+        )
+    )
+    async def mitigate(
+        self,
+        info: Info,
+        subject: strawberry.ID,
+        country: str,
+        target: float = CRMA_BENCHMARK,
+        stage: Stage | None = None,
+    ) -> plans.Mitigation | None:
+        snapshot = await info.context.snapshot()
+        return plans.mitigation(
+            snapshot.mitigate(str(subject), country, target=target, stage=stage)
+        )
+
+    @strawberry.field(
+        name="controlEvents",
+        description=(
+            "Export-control status changes from one day to another (both included; default "
+            "today to 30 days on), each with the products, OEMs and end uses it reaches "
+            "ranked by shortfall."
+        ),
+    )
+    async def control_events(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> list[plans.ControlEvent] | None:
+        snapshot = await info.context.snapshot()
+        start = from_ or info.context.today()
+        end = to or start + timedelta(days=30)
+        return [plans.control_event(e) for e in snapshot.control_events(start=start, end=end)]
 
     @strawberry.field
     async def graph(self, info: Info) -> GraphInfo:

@@ -197,3 +197,45 @@ def _scenario(
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Move:
+    """One finding in both audits whose value changed."""
+
+    key: tuple[str, str, str, str]
+    """(check, subject, stage, country)."""
+    before: float
+    after: float
+    breach: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    new: tuple[Finding, ...]
+    """Breaches now that were not breaches (or not findings) before."""
+    resolved: tuple[Finding, ...]
+    """Breaches before (as recorded then) that are not breaches now."""
+    moves: tuple[Move, ...]
+
+
+def key_of(finding: Finding) -> tuple[str, str, str, str]:
+    return (finding.check, finding.subject, finding.stage, finding.country)
+
+
+def compare(previous: list[Finding], current: list[Finding]) -> Comparison:
+    """What changed between two audits, finding by (check, subject, stage, country)."""
+    before = {key_of(f): f for f in previous}
+    now = {key_of(f): f for f in current}
+    new = [f for k, f in now.items() if f.breach and not (k in before and before[k].breach)]
+    resolved = [f for k, f in before.items() if f.breach and not (k in now and now[k].breach)]
+    moves = [
+        Move(k, before[k].value, f.value, f.breach)
+        for k, f in now.items()
+        if k in before and abs(f.value - before[k].value) > 1e-9
+    ]
+    return Comparison(
+        tuple(sorted(new, key=key_of)),
+        tuple(sorted(resolved, key=key_of)),
+        tuple(sorted(moves, key=lambda m: (-abs(m.after - m.before), m.key))),
+    )

@@ -275,6 +275,9 @@ class SupplyData:
     """(country, item): the chosen PRODUCES figure in tonnes, where one gives tonnes."""
     producers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """Countries any source says make each item (a share or tonnes above zero)."""
+    capacity: dict[tuple[str, Stage], float] = field(default_factory=dict)
+    """(company, stage): tonnes a year it makes or can make there, planned plants aside
+    (the mitigation planner's capacity; see graph.engine.mitigate)."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -504,3 +507,17 @@ def _sites(
             weights[str(facility.properties["country"])] += weight
         sources = tuple(sorted({str(f.properties.get("source")) for f in operating}))
         data.sites[(company, stage)] = Site(company, stage, dict(weights), sources)
+        if known > 0:
+            data.capacity[(company, stage)] = known
+    for rel in makes:
+        item = data.items.get(rel.end)
+        own = rel.properties.get("tonnes")
+        if (
+            data.labels.get(rel.start) is Label.COMPANY
+            and item is not None
+            and item.stage is not None
+            and own is not None
+            and rel.properties.get("status") != "planned"
+        ):
+            key = (rel.start, item.stage)
+            data.capacity[key] = max(data.capacity.get(key, 0.0), float(own))

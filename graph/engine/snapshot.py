@@ -3,9 +3,9 @@
 ``Snapshot`` is built once per graph version (see graph.snapshots). It holds the supply
 facts, the network and its propagation (solved on first use), and the naming, source and
 subject look-ups. Each question lives in its own module and takes the snapshot:
-graph.engine.exposure, .dependents, .concentration, .controls, .scenario (and
-graph.engine.audit, which asks the others). The methods below delegate to them so callers
-ask ``snapshot.exposure(...)``.
+graph.engine.exposure, .dependents, .concentration, .controls, .scenario, .mitigate and
+.watch (and graph.engine.audit, which asks the others). The methods below delegate to
+them so callers ask ``snapshot.exposure(...)``.
 
 Nothing here reads a clock: a question that depends on the date takes ``today``.
 """
@@ -23,7 +23,9 @@ from graph.engine import concentration as _concentration
 from graph.engine import controls as _controls
 from graph.engine import dependents as _dependents
 from graph.engine import exposure as _exposure
+from graph.engine import mitigate as _mitigate
 from graph.engine import scenario as _scenario
+from graph.engine import watch as _watch
 from graph.engine.answers import (
     Concentration,
     ControlStatus,
@@ -215,3 +217,11 @@ class Snapshot:
 
     def controls(self, *, as_of: date) -> list[ControlStatus]:
         return _controls.control_statuses(self, as_of)
+
+    def mitigate(
+        self, subject: str, country: str, *, target: float, stage: Stage | None = None
+    ) -> _mitigate.Mitigation:
+        return _mitigate.mitigate(self, subject, country, target=target, stage=stage)
+
+    def control_events(self, *, start: date, end: date) -> list[_watch.ControlEvent]:
+        return _watch.control_events(self, start=start, end=end)

@@ -148,3 +148,31 @@ async def test_dependents_limit(api: Client) -> None:
     top = (await gql(api, query, n=2))["data"]["dependents"]
     assert top == everything[:2] and len(everything) > 2
     assert (await gql(api, query, n=0))["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_mitigate_and_control_events_over_http(api: Client) -> None:
+    body = await gql(
+        api,
+        """{ mitigate(subject: "tesla", country: "CN", target: 0.5, stage: MAGNET) {
+               feasible bestShare stages { stage before after met reason }
+               moves { consumer { id } item { id } supplier { id } to { id } share tonnes }
+               binding { supplier { id } } notes }
+             controlEvents(from: "2026-11-01", to: "2026-12-01") {
+               control { id } day change before after act { id } covered { id }
+               products { product { id } shortfall } } }""",
+    )
+    plan = body["data"]["mitigate"]
+    [magnet] = plan["stages"]
+    assert plan["feasible"] and magnet["stage"] == "magnet" and magnet["before"] > 0.5
+    assert magnet["after"] == pytest.approx(0.5, abs=1e-7) and magnet["reason"] is None
+    moved = sum(m["share"] for m in plan["moves"])
+    assert 0 < moved <= 1 and all(m["to"]["id"] != m["consumer"]["id"] for m in plan["moves"])
+    [event] = body["data"]["controlEvents"]
+    assert (event["control"]["id"], event["day"], event["change"]) == (
+        "cn-mofcom-2025-oct",
+        "2026-11-10",
+        "suspension_ends",
+    )
+    bad = await gql(api, '{ mitigate(subject: "tesla", country: "CN", target: 3) { feasible } }')
+    assert bad["data"]["mitigate"] is None
+    assert "target must be between 0 and 1" in bad["errors"][0]["message"]

@@ -28,7 +28,7 @@ import pytest
 from graph.engine.answers import SubjectKind
 from graph.engine.snapshot import Snapshot
 from graph.errors import CycleError, NotFound, QueryError
-from graph.model import Label, RelType
+from graph.model import Label, RelType, Stage
 from graph.records import RelRecord, relationship_key
 from graph.stores.base import Store
 from loaders.importer import ReleaseFormat
@@ -525,6 +525,61 @@ def trade_mix() -> DatasetWriter:
 # -- the expected answers ------------------------------------------------------------------
 
 
+def mitigation() -> DatasetWriter:
+    """P -> M (1); M on the market CN .9, JP .1; P's OEM O uses 100 t of M a year.
+
+    Alternatives at the magnet stage: S1 (plant in JP, 30 t, share of CN 0, gain .9 a unit
+    moved) and S2 (plants in MY 300 t and CN 100 t: CN .25, gain .65; capacity 400 t, of
+    which Q's 360 t a year (its OEM OQ's) through its link to S2 are assigned: 40 t spare).
+    Target .7: move .2/.9 of P's M, 22.2 t, to S1; nothing binds.
+    Target .5: S1 full (30 t, -.27), then .13/.65 = .2 (20 t) to S2: 50 t; S1 binds.
+    Target .1: both full, 30 t and 40 t: .9 - .27 - .26 = .37 is the lowest reachable.
+    """
+    d = DatasetWriter().countries("CN", "JP", "MY")
+    d.add("companies.csv", id="o", name="O", country="JP", roles="oem")
+    d.add("companies.csv", id="oq", name="OQ", country="JP", roles="oem")
+    d.add("products.csv", id="p", name="Product P", oem="o")
+    d.add("products.csv", id="q", name="Q", oem="oq")
+    d.magnet("m").bom("p", "m", 1.0).bom("q", "m", 1.0).market("m", CN=0.9, JP=0.1)
+    d.add("companies.csv", id="s1", name="S1", country="JP", roles="magnet_maker")
+    d.add("companies.csv", id="s2", name="S2", country="MY", roles="magnet_maker")
+    for fid, company, country, tonnes in (
+        ("s1-jp", "s1", "JP", 30),
+        ("s2-my", "s2", "MY", 300),
+        ("s2-cn", "s2", "CN", 100),
+    ):
+        d.add(
+            "facilities.csv",
+            id=fid,
+            name=fid,
+            company=company,
+            country=country,
+            stage="magnet",
+            status="operating",
+        )
+        d.add(
+            "capacities.csv",
+            producer=fid,
+            item="m",
+            tonnes=tonnes,
+            year=2024,
+            status="capacity",
+            scope="magnets",
+        )
+    d.add("sourcing.csv", consumer="q", item="m", supplier="s2")
+    for consumer, tonnes in (("o", 100), ("oq", 360)):
+        d.add(
+            "consumption.csv",
+            consumer=consumer,
+            item="m",
+            tonnes=tonnes,
+            year=2024,
+            kind="actual",
+            scope="magnets a year",
+        )
+    return d
+
+
 def _stages(snapshot: Snapshot, item: str, country: str) -> dict[str, tuple[float, str]]:
     answer = snapshot.exposure(item, country)
     return {s.stage.value: (s.share, s.basis) for s in answer.stages}
@@ -827,6 +882,120 @@ def a_country_without_trade_data_falls_back_to_the_world_mix(solve: Solve) -> No
     ]
 
 
+def _moves(plan: Any) -> list[tuple[str, str, str | None, str, float, float | None]]:
+    return [
+        (
+            m.consumer.id,
+            m.item.id,
+            m.supplier.id if m.supplier else None,
+            m.to.id,
+            round(m.share, 9),
+            None if m.tonnes is None else round(m.tonnes, 6),
+        )
+        for m in plan.moves
+    ]
+
+
+def a_plan_meets_the_target_moving_the_least_supply(solve: Solve) -> None:
+    snapshot = solve(mitigation())
+    plan = snapshot.mitigate("p", "CN", target=0.7)
+    assert plan.feasible and plan.best_share == pytest.approx(0.7, abs=1e-9)
+    [stage] = plan.stages
+    assert (stage.stage, stage.before, stage.met, stage.tonnes) == (
+        "magnet",
+        pytest.approx(0.9, abs=EXACT),
+        True,
+        100.0,
+    )
+    assert stage.lowest == pytest.approx(0.37, abs=1e-9)
+    assert _moves(plan) == [("p", "m", None, "s1", round(0.2 / 0.9, 9), round(200 / 9, 6))]
+    assert plan.binding == () and plan.notes == ()
+    under = snapshot.mitigate("p", "CN", target=0.95)
+    assert under.feasible and under.stages == () and under.moves == ()
+
+
+def a_plan_bound_by_a_supplier_s_capacity(solve: Solve) -> None:
+    snapshot = solve(mitigation())
+    plan = snapshot.mitigate("p", "CN", target=0.5, stage=Stage.MAGNET)
+    assert plan.feasible and plan.stages[0].after == pytest.approx(0.5, abs=1e-9)
+    assert _moves(plan) == [("p", "m", None, "s1", 0.3, 30.0), ("p", "m", None, "s2", 0.2, 20.0)]
+    assert [(b.supplier.id, b.capacity, b.assigned, b.spare) for b in plan.binding] == [
+        ("s1", 30.0, 0.0, 30.0)
+    ]
+
+
+def an_infeasible_plan_gives_its_best_reachable_share(solve: Solve) -> None:
+    snapshot = solve(mitigation())
+    plan = snapshot.mitigate("p", "CN", target=0.1)
+    assert not plan.feasible
+    assert plan.best_share == pytest.approx(0.37, abs=1e-9)
+    [stage] = plan.stages
+    assert not stage.met and stage.after == pytest.approx(0.37, abs=1e-9)
+    assert stage.reason == (
+        "the alternatives' spare capacity runs out: s1 (30 t spare), s2 (40 t spare)"
+    )
+    assert _moves(plan) == [("p", "m", None, "s1", 0.3, 30.0), ("p", "m", None, "s2", 0.4, 40.0)]
+    assert [(b.supplier.id, b.assigned, b.spare) for b in plan.binding] == [
+        ("s1", 0.0, 30.0),
+        ("s2", 360.0, 40.0),
+    ]
+    with pytest.raises(QueryError, match="target"):
+        snapshot.mitigate("p", "CN", target=1.5)
+    with pytest.raises(NotFound, match="'XX'"):
+        snapshot.mitigate("p", "XX", target=0.5)
+    [mining] = snapshot.mitigate("p", "CN", target=0.5, stage=Stage.MINING).stages
+    assert (mining.before, mining.after, mining.met, mining.reason) == (0.0, 0.0, True, None)
+
+
+def a_stage_without_alternatives_says_why(solve: Solve) -> None:
+    """chain(): no company at any stage, so nothing can move: the shares stay."""
+    bare = solve(chain()).mitigate("p", "CN", target=0.5)
+    assert [(s.stage, s.met, s.after) for s in bare.stages] == [
+        ("mining", False, pytest.approx(0.6, abs=EXACT)),
+        ("separation", False, pytest.approx(0.8, abs=EXACT)),
+        ("magnet", False, pytest.approx(0.9, abs=EXACT)),
+    ]
+    assert bare.stages[0].reason == "no company outside CN has a site at the mining stage"
+    assert not bare.feasible and bare.best_share == pytest.approx(0.9, abs=EXACT)
+
+
+def the_watch_lists_each_change_with_what_it_reaches(solve: Solve) -> None:
+    """export_control(): Y's suspension ends on 2026-11-10 and it binds again (shortfall
+    .18 for P, OEM O, automotive). control_acts(): W is suspended on 2026-01-10 (what it
+    bound the day before: .09, S licensed), extended on 2026-10-01, binds again on
+    2027-11-10 (.19, the licence over) and is lifted on 2028-01-01."""
+    snapshot = solve(export_control())
+    [event] = snapshot.control_events(start=date(2026, 11, 1), end=date(2026, 12, 1))
+    assert (event.control.id, event.day, event.change, event.before, event.after) == (
+        "y",
+        "2026-11-10",
+        "suspension_ends",
+        "suspended",
+        "in_force",
+    )
+    assert event.act is not None and event.act.id == "y-suspension"
+    assert [(p.product.id, p.shortfall) for p in event.products] == [
+        ("p", pytest.approx(0.18, abs=EXACT))
+    ]
+    assert [g.entity.id for g in event.oems] == ["o"]
+    assert [g.entity.id for g in event.end_uses] == ["auto"]
+    assert snapshot.control_events(start=date(2026, 11, 11), end=date(2027, 1, 1)) == []
+    with pytest.raises(QueryError, match="before it starts"):
+        snapshot.control_events(start=date(2026, 2, 1), end=date(2026, 1, 1))
+    acts = solve(control_acts())
+    found = [
+        (e.day, e.change, e.act.id if e.act else None, [round(p.shortfall, 12) for p in e.products])
+        for e in acts.control_events(start=date(2026, 1, 1), end=date(2028, 12, 31))
+        if e.control.id == "w"
+    ]
+    assert found == [
+        ("2026-01-10", "suspended", "s1", [0.09]),
+        ("2026-10-01", "extended", "e1", []),
+        ("2027-11-10", "suspension_ends", "e1", [0.19]),
+        ("2028-01-01", "lifted", "l1", [0.19]),
+    ]
+
+
 CHECKS: tuple[Callable[[Solve], None], ...] = (
     chain_multiplies_nothing_but_ones,
     diamond_adds_both_paths,
@@ -846,5 +1015,10 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     an_indian_oem_gets_india_s_import_mix_at_the_magnet_stage,
     a_re_export_is_traced_through_the_re_exporter_s_mix,
     a_country_without_trade_data_falls_back_to_the_world_mix,
+    a_plan_meets_the_target_moving_the_least_supply,
+    a_plan_bound_by_a_supplier_s_capacity,
+    an_infeasible_plan_gives_its_best_reachable_share,
+    a_stage_without_alternatives_says_why,
+    the_watch_lists_each_change_with_what_it_reaches,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""
