@@ -207,6 +207,8 @@ def top_routes(
     once no open prefix can beat the ``limit``-th route found. With ``through``, only routes
     that pass a position in that set count.
     """
+    if limit <= 0:
+        return []
     found: list[tuple[float, int, Route]] = []
     counter = 0
     heap: list[tuple[float, int, tuple[int, ...], bool]] = [
