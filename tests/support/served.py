@@ -44,41 +44,43 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @contextmanager
 def serving(env: dict[str, str], tmp: Path) -> Iterator[str]:
     """A real `supplygraph serve` on a port the OS chose (``--port 0``); the server writes the
-    port it bound to ``--port-file``, so no port is ever guessed or bound and released."""
+    port it bound to ``--port-file``, so no port is ever guessed or bound and released.
+
+    Its output goes to ``tmp/serve.log``, not a pipe: a pipe nobody drains fills after a few
+    hundred request logs and then blocks the server's event loop."""
     port_file = tmp / "serve.port"
     port_file.unlink(missing_ok=True)
-    process = subprocess.Popen(
-        [str(BIN), "serve", "--port", "0", "--port-file", str(port_file)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        base = None
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"server exited with {process.returncode}:\n{output}")
-            if base is None and port_file.exists():
-                base = f"http://127.0.0.1:{int(port_file.read_text())}"
-            if base is not None:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not become ready in 60 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
+    log_path = tmp / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(BIN), "serve", "--port", "0", "--port-file", str(port_file)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+            deadline = time.monotonic() + 60
+            base = None
+            while True:
+                if process.poll() is not None:
+                    output = log_path.read_text(errors="replace")
+                    pytest.fail(f"server exited with {process.returncode}:\n{output}")
+                if base is None and port_file.exists():
+                    base = f"http://127.0.0.1:{int(port_file.read_text())}"
+                if base is not None:
+                    try:
+                        if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                if time.monotonic() > deadline:
+                    pytest.fail("server did not become ready in 60 s")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -42,6 +42,15 @@ def test_a_country_with_no_share_gets_zero_and_no_paths() -> None:
     assert answer.share == 0.0 and answer.stage is None and answer.paths == ()
 
 
+def test_zero_paths_asked_gives_the_shares_and_no_paths() -> None:
+    """paths=0 used to raise IndexError in the route search (found by the schemathesis run)."""
+    snapshot = _chain().snapshot()
+    answer = snapshot.exposure("p", "CN", paths=0)
+    assert answer.paths == ()
+    assert answer.share == pytest.approx(0.4, abs=EXACT)
+    assert answer.stages == snapshot.exposure("p", "CN").stages
+
+
 def test_a_diamond_adds_both_paths() -> None:
     g = Refs().countries("CN")
     g.node(Label.PRODUCT, "p").node(Label.COMPONENT, "a").node(Label.COMPONENT, "b")
