@@ -79,7 +79,6 @@ def test_generated_queries_get_no_server_error(mode: GenerationMode, tmp_path: P
             outcome = f"{response.status_code} {case.body!r}: {response.text[:500]}"
             assert response.status_code < 500, outcome
             assert "INTERNAL" not in codes, outcome
-
             outcomes[(response.status_code, ",".join(sorted(set(codes))) or "answered")] += 1
 
         answered_without_server_error()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -43,6 +45,31 @@ def test_export_then_load_round_trips(store: Store, tmp_path: Path) -> None:
     assert loaded.total.created == summary.nodes + summary.relationships
     assert contents(store) == before
     assert _answers(store) == answers
+
+
+def test_export_keeps_formula_like_text_exact(store: Store, tmp_path: Path) -> None:
+    """Only the audit CSV (for spreadsheets) neutralises formula cells; the neo4j-admin
+    layout is data interchange and keeps every cell as it is (docs/stores.md)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATASET, data)
+    with (data / "companies.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    name, note = '=HYPERLINK("http://example.test")', "@SUM(A1) +1 -2"
+    rows[0].update(name=name, note=note)
+    with (data / "companies.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    load(store=store, path=str(data))
+    export_neo4j_admin(store=store, folder=tmp_path / "dump")
+    with (tmp_path / "dump" / "nodes_Company.csv").open(newline="", encoding="utf-8") as f:
+        exported = {r["id:ID"]: r for r in csv.DictReader(f)}
+    assert exported[rows[0]["id"]]["name:string"] == name
+    assert exported[rows[0]["id"]]["note:string"] == note
+    store.clear()
+    load(store=store, path=str(tmp_path / "dump"))
+    [company] = store.nodes(Label.COMPANY, [rows[0]["id"]])
+    assert (company.properties["name"], company.properties["note"]) == (name, note)
 
 
 def test_graphml_holds_every_node_and_edge(loaded_store: Store, tmp_path: Path) -> None:
