@@ -136,8 +136,8 @@ def test_cli_tables_say_what_is_unknown_and_why_nothing_is_blocked(
     assert loaded.returncode == 0, loaded.stderr
     exposure = cli("exposure", "p", "--country", "CN", "--paths", "0", env=env)
     assert exposure.returncode == 0 and "Traceback" not in exposure.stderr
-    [metal] = [line for line in exposure.stdout.splitlines() if "│ metal" in line]
-    assert re.search(r"│ metal\s+│\s+-\s+│\s+-\s+│\s+-\s+│\s+-\s+│\s+0%\s+│ none", metal), metal
+    [metal] = [line for line in exposure.stdout.splitlines() if line.startswith("metal ")]
+    assert re.search(r"^metal\s+-\s+-\s+-\s+-\s+0%\s+none", metal), metal
     bad = cli("exposure", "p", "--paths", "51", env=env)
     assert bad.returncode == 2 and "paths must be between 0 and 50" in bad.stderr
     dependents = cli("dependents", "--country", "CN", env=env)
@@ -149,7 +149,12 @@ def test_cli_tables_say_what_is_unknown_and_why_nothing_is_blocked(
     assert "binds again on 2026-11-10" in text
     blocked = cli("scenario", "--control", "x", "--approval-rate", "0.25", env=env)
     text = " ".join(blocked.stdout.split())
-    assert "OEMs" in text and "│ o " in blocked.stdout and "end uses" in text and "auto" in text
+    assert (
+        "OEMs" in text
+        and re.search(r"^o\s+O\s+13\.5%", blocked.stdout, re.M)
+        and "end uses" in text
+        and "auto" in text
+    )
     assert "stock-outs counted from 2025-04-04" in text
     for output in (exposure.stdout, dependents.stdout, blocked.stdout):
         assert not re.search(r"\d\.\d{5,}", output), output
