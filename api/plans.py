@@ -15,13 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.exits import EXIT_BAD_INPUT, exit_codes
-from api.questions import Json, _emit, _num, _parse_day, _pct
+from api.exits import EXIT_BAD_INPUT
+from api.questions import Json, answering, emit, num, parse_day, pct
 from api.settings import Settings
 from graph.engine.concentration import CRMA_BENCHMARK
-from graph.engine.snapshot import Snapshot
 from graph.model import Stage
-from graph.snapshots import SnapshotCache
 from schema import plans
 
 T = TypeVar("T")
@@ -46,9 +44,7 @@ def register(
     out: Console,
     err: Console,
 ) -> None:
-    def answer(ask: Callable[[Snapshot], T]) -> T:
-        with opened(settings(), read_only=True) as store, exit_codes(err):
-            return ask(SnapshotCache().get(store))
+    answer = answering(settings=settings, opened=opened, err=err)
 
     @app.command()
     def mitigate(
@@ -65,11 +61,11 @@ def register(
         """Plan the least sourcing change that brings a share of a country under a target."""
         plan = answer(lambda s: s.mitigate(subject, country, target=target, stage=stage))
         if as_json:
-            return _emit(plans.mitigation(plan))
+            return emit(plans.mitigation(plan))
         verdict = "target met" if plan.feasible else "target NOT met"
         out.print(
-            f"{plan.subject.name} via {country}: {verdict} at {_pct(plan.target, digits=0)}; "
-            f"highest share left {_pct(plan.best_share)}"
+            f"{plan.subject.name} via {country}: {verdict} at {pct(plan.target, digits=0)}; "
+            f"highest share left {pct(plan.best_share)}"
         )
         table = Table(title="stages")
         for column in ("stage", "before", "after", "lowest", "tonnes/yr", "why not"):
@@ -77,10 +73,10 @@ def register(
         for s in plan.stages:
             table.add_row(
                 s.stage,
-                _pct(s.before),
-                _pct(s.after),
-                _pct(s.lowest),
-                _num(s.tonnes) if s.tonnes is not None else "-",
+                pct(s.before),
+                pct(s.after),
+                pct(s.lowest),
+                num(s.tonnes) if s.tonnes is not None else "-",
                 s.reason or "",
             )
         out.print(table)
@@ -94,14 +90,14 @@ def register(
                 m.item.id,
                 m.supplier.id if m.supplier else "market",
                 m.to.id,
-                _pct(m.share),
-                _num(m.tonnes) if m.tonnes is not None else "-",
+                pct(m.share),
+                num(m.tonnes) if m.tonnes is not None else "-",
             )
         out.print(moves)
         for b in plan.binding:
             out.print(
-                f"binding: {b.supplier.id} at {b.stage}: {_num(b.spare)} t spare "
-                f"({_num(b.capacity)} t capacity, {_num(b.assigned)} t assigned) all used"
+                f"binding: {b.supplier.id} at {b.stage}: {num(b.spare)} t spare "
+                f"({num(b.capacity)} t capacity, {num(b.assigned)} t assigned) all used"
             )
         for note in plan.notes:
             out.print(f"note: {note}")
@@ -120,11 +116,11 @@ def register(
         except ValueError as e:
             err.print(f"[red]bad input:[/red] {e}")
             raise typer.Exit(EXIT_BAD_INPUT) from e
-        start = _parse_day(as_of, err) or date.today()
+        start = parse_day(as_of, err) or date.today()
         end = start + span
         events = answer(lambda s: s.control_events(start=start, end=end))
         if as_json:
-            return _emit([plans.control_event(e) for e in events])
+            return emit([plans.control_event(e) for e in events])
         if not events:
             out.print(f"no export control changes status from {start} to {end}")
             return
@@ -138,4 +134,4 @@ def register(
                 covered = ", ".join(c.id for c in event.covered) or "no item in the graph"
                 out.print(f"  reaches no product (covers {covered})")
             for p in event.products:
-                out.print(f"  {_pct(p.shortfall):>6}  {p.product.id}")
+                out.print(f"  {pct(p.shortfall):>6}  {p.product.id}")

@@ -32,28 +32,41 @@ T = TypeVar("T")
 Json = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
 
 
-def _emit(answer: Any) -> None:
+def emit(answer: Any) -> None:
     """Print a converted answer (schema.answers) as the GraphQL API gives it."""
     sys.stdout.write(json.dumps(graphql_answers.as_json(answer), indent=2))
     sys.stdout.write("\n")
 
 
-def _pct(share: float, *, digits: int = 1) -> str:
+def pct(share: float, *, digits: int = 1) -> str:
     return f"{share:.{digits}%}"
 
 
-def _num(value: float) -> str:
+def num(value: float) -> str:
     """A figure for a table: at most three significant decimals (``0.91``, not
     ``0.9099999999999999``)."""
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def _parse_day(text: str | None, err: Console) -> date | None:
+def parse_day(text: str | None, err: Console) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError as e:
         err.print(f"[red]bad input:[/red] {e}")
         raise typer.Exit(EXIT_BAD_INPUT) from e
+
+
+def answering(
+    *, settings: Callable[[], Settings], opened: Callable[..., Any], err: Console
+) -> Callable[[Callable[[Snapshot], T]], T]:
+    """Ask a question of a snapshot of the configured store, opened read-only (so it works
+    beside a running server), errors mapped to exit codes."""
+
+    def answer(ask: Callable[[Snapshot], T]) -> T:
+        with opened(settings(), read_only=True) as store, exit_codes(err):
+            return ask(SnapshotCache().get(store))
+
+    return answer
 
 
 def register(
@@ -65,10 +78,7 @@ def register(
     err: Console,
 ) -> None:
     """Add the question commands to ``app``; the CLI hands over how it opens stores."""
-
-    def answer(ask: Callable[[Snapshot], T]) -> T:
-        with opened(settings(), read_only=True) as store, exit_codes(err):
-            return ask(SnapshotCache().get(store))
+    answer = answering(settings=settings, opened=opened, err=err)
 
     @app.command()
     def exposure(
@@ -80,9 +90,9 @@ def register(
         """Share-weighted dependence on a country, stage by stage, with paths and sources."""
         result = answer(lambda s: s.exposure(subject, country, paths=paths))
         if as_json:
-            return _emit(graphql_answers.exposure(result))
+            return emit(graphql_answers.exposure(result))
         table = tables.table(
-            f"{result.subject.name}: {_pct(result.share)} via {country} "
+            f"{result.subject.name}: {pct(result.share)} via {country} "
             f"(highest at {result.stage.value if result.stage else '-'})",
             ("stage", "share", "company", "market", "trade", "coverage", "basis"),
             right=("share", "company", "market", "trade", "coverage"),
@@ -91,11 +101,11 @@ def register(
             known = s.basis is not StageBasis.NONE
             table.add_row(
                 s.stage.value,
-                _pct(s.share) if known else "-",
-                _pct(s.company_share) if known else "-",
-                _pct(s.market_share) if known else "-",
-                _pct(s.trade_share) if known else "-",
-                _pct(s.coverage, digits=0),
+                pct(s.share) if known else "-",
+                pct(s.company_share) if known else "-",
+                pct(s.market_share) if known else "-",
+                pct(s.trade_share) if known else "-",
+                pct(s.coverage, digits=0),
                 s.basis.value,
             )
         out.print(table)
@@ -103,7 +113,7 @@ def register(
             steps = " > ".join(
                 st.item.id + (f" @{st.supplier.id}" if st.supplier else "") for st in p.steps
             )
-            out.print(f"  {_pct(p.share):>6}  {p.stage.value:<10} {p.basis.value:<7} {steps}")
+            out.print(f"  {pct(p.share):>6}  {p.stage.value:<10} {p.basis.value:<7} {steps}")
         out.print("sources: " + ", ".join(s.id for s in result.sources))
 
     @app.command()
@@ -119,7 +129,7 @@ def register(
         """Everything that depends on a country (for an item), ranked by share."""
         found = answer(lambda s: s.dependents(country, item, kind, limit=limit))
         if as_json:
-            return _emit([graphql_answers.dependent(d) for d in found])
+            return emit([graphql_answers.dependent(d) for d in found])
         table = tables.table(
             f"{kind.value}s depending on {country}" + (f" for {item}" if item else ""),
             ("id", "name", "share", "stage", "basis", "OEMs", "end uses"),
@@ -130,7 +140,7 @@ def register(
             table.add_row(
                 d.subject.id,
                 d.subject.name,
-                _pct(d.share),
+                pct(d.share),
                 d.stage.value,
                 d.basis.value,
                 ", ".join(o.id for o in d.oems),
@@ -151,22 +161,22 @@ def register(
             lambda s: s.concentration(item=item, stage=stage, year=year, threshold=threshold)
         )
         if as_json:
-            return _emit([graphql_answers.concentration(c) for c in found])
+            return emit([graphql_answers.concentration(c) for c in found])
         table = tables.table(
-            f"concentration (flag above {_pct(threshold, digits=0)})",
+            f"concentration (flag above {pct(threshold, digits=0)})",
             ("item", "stage", "year", "HHI", "top1", "top3", "flag", "countries"),
             wrap=("countries",),
             right=("HHI", "top1", "top3"),
         )
         for c in found:
-            shares = ", ".join(f"{s.country} {_pct(s.share, digits=0)}" for s in c.shares[:4])
+            shares = ", ".join(f"{s.country} {pct(s.share, digits=0)}" for s in c.shares[:4])
             table.add_row(
                 c.item.id,
                 c.stage.value if c.stage else "",
                 str(c.year) if c.year is not None else "-",
                 f"{c.hhi:,.0f}",
-                _pct(c.top1),
-                _pct(c.top3),
+                pct(c.top1),
+                pct(c.top3),
                 "yes" if c.flagged else "",
                 shares,
             )
@@ -186,8 +196,8 @@ def register(
         as_json: Json = False,
     ) -> None:
         """Apply an export control: shortfall by product, OEM and end use; stock-out weeks."""
-        first = _parse_day(start, err)
-        day = _parse_day(as_of, err)
+        first = parse_day(start, err)
+        day = parse_day(as_of, err)
         result = answer(
             lambda s: s.scenario(
                 today=date.today(),
@@ -201,7 +211,7 @@ def register(
             )
         )
         if as_json:
-            return _emit(graphql_answers.scenario(result))
+            return emit(graphql_answers.scenario(result))
         _print_scenario(result, out)
 
     @app.command()
@@ -210,10 +220,10 @@ def register(
         as_json: Json = False,
     ) -> None:
         """Every export control on a day: its status and the act that decides it."""
-        day = _parse_day(as_of, err) or date.today()
+        day = parse_day(as_of, err) or date.today()
         found = answer(lambda s: s.controls(as_of=day))
         if as_json:
-            return _emit([graphql_answers.control_status(c) for c in found])
+            return emit([graphql_answers.control_status(c) for c in found])
         table = tables.table(
             f"export controls on {day.isoformat()}",
             ("control", "issuer", "status", "decided by", "in force from", "licences"),
@@ -236,7 +246,7 @@ def _print_scenario(result: Scenario, out: Console) -> None:
     decided = f" ({result.act.id})" if result.act else ""
     out.print(
         f"{name}: {result.status}{decided} on {result.as_of}; approval "
-        f"{_pct(result.approval_rate, digits=0)}, {_num(result.duration_weeks)} weeks "
+        f"{pct(result.approval_rate, digits=0)}, {num(result.duration_weeks)} weeks "
         f"from {result.start}"
     )
     if result.counted_from and result.in_force:
@@ -260,16 +270,14 @@ def _print_scenario(result: Scenario, out: Console) -> None:
         right=("ctrl", "short"),
     )
     for p in result.products:
-        cover = f"{_num(p.cover_weeks[0])}-{_num(p.cover_weeks[1])}" if p.cover_weeks else "-"
+        cover = f"{num(p.cover_weeks[0])}-{num(p.cover_weeks[1])}" if p.cover_weeks else "-"
         stockout = "-"
         if p.weeks_to_stockout:
             stockout = f"{p.weeks_to_stockout[0]:.1f}-{p.weeks_to_stockout[1]:.1f} wk"
             if p.stockout_dates:  # one line each: the table stays within 80 columns
                 stockout += f"\n{p.stockout_dates[0]}\n{p.stockout_dates[1]}"
         runs_out = {True: "yes", False: "no", None: "-"}[p.runs_out_within_duration]
-        table.add_row(
-            p.product.id, _pct(p.controlled), _pct(p.shortfall), cover, stockout, runs_out
-        )
+        table.add_row(p.product.id, pct(p.controlled), pct(p.shortfall), cover, stockout, runs_out)
     out.print(table)
     for title, groups in (("OEMs", result.oems), ("end uses", result.end_uses)):
         if groups:
@@ -277,7 +285,7 @@ def _print_scenario(result: Scenario, out: Console) -> None:
                 title, ("id", "name", "shortfall (largest)", "products"), wrap=("name",)
             )
             for g in groups:
-                grouped.add_row(g.entity.id, g.entity.name, _pct(g.shortfall), str(g.products))
+                grouped.add_row(g.entity.id, g.entity.name, pct(g.shortfall), str(g.products))
             out.print(grouped)
     if result.volumes:
         volumes = tables.table(
@@ -291,7 +299,7 @@ def _print_scenario(result: Scenario, out: Console) -> None:
                 v.item.id,
                 v.kind,
                 str(v.year) if v.year is not None else "-",
-                _num(v.tonnes),
-                _num(v.shortfall_tonnes),
+                num(v.tonnes),
+                num(v.shortfall_tonnes),
             )
         out.print(volumes)

@@ -5,8 +5,9 @@ sources state the same fact, one is chosen: highest confidence, then the latest 
 the source id (so the choice is stable). Every choice keeps its source for provenance.
 
 One room for every fact the engine reads (bill of materials, market, sourcing, sites,
-stock, volumes, trade flows), so it runs a little past 400 lines: splitting it would
-scatter the one place where extracted records become engine facts.
+stock, volumes, trade flows, control acts), so it runs past 500 lines: splitting it would
+scatter the one place where extracted records become engine facts, and the fact-choice rule
+that every kind shares.
 """
 
 from __future__ import annotations
