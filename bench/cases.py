@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from neo4j import GraphDatabase
 
 from bench import baseline
 from bench.generate import Shape, check, generate, parse_size
@@ -141,7 +142,9 @@ def run_case(size: str, kind: str, options: CaseOptions) -> dict[str, Any]:
             if kind != "neo4j":
                 case["skipped"] = "load hit the step cap; later steps would run on partial data"
                 return case
-            loaded["fallback"] = finish_with_create(store, batch, loaded)
+            server = server_from_env()
+            with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+                loaded["fallback"] = finish_with_create(store, batch, loaded, driver=driver)
             case["loaded_by_fallback"] = True
             log(
                 f"{size}/{kind}: fallback CREATE load {loaded['fallback']['relationships_s']:.1f} s"

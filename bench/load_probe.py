@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from neo4j import GraphDatabase
+from neo4j import Driver, GraphDatabase
 
 from bench.generate import Shape, generate, parse_size
 from bench.loading import clear_neo4j, create_relationships
@@ -83,7 +83,7 @@ def main() -> None:
                 out.setdefault("profiles", {})[name] = _profile(
                     driver, old_merge(rel, start, end), rows[:10_000]
                 )
-                _delete(store, rel)
+                _delete(driver, rel)
             result: dict[str, Any] = {"rows": len(rows)}
             for variant in args.variants.split(","):
                 kind, size = variant.rsplit("-", 1)
@@ -95,9 +95,9 @@ def main() -> None:
                         if kind == "merge"
                         else create_relationships(rel, start, end)
                     )
-                    run = _runner(store, statement)
+                    run = _runner(driver, statement)
                 result[variant] = _write(run, rows, int(size))
-                _delete(store, rel)
+                _delete(driver, rel)
                 sys.stderr.write(f"{name} {variant}: {json.dumps(result[variant])}\n")
             out["groups"][name] = result
         driver.close()
@@ -126,9 +126,9 @@ def _write(run: Run, rows: list[dict[str, Any]], size: int) -> dict[str, Any]:
     }
 
 
-def _runner(store: Neo4jStore, statement: str) -> Run:
+def _runner(driver: Driver, statement: str) -> Run:
     def run(chunk: list[dict[str, Any]]) -> None:
-        store._run(statement, {"rows": chunk})
+        driver.execute_query(statement, {"rows": chunk}, database_="neo4j")
 
     return run
 
@@ -140,9 +140,9 @@ def _via_store(store: Neo4jStore, rel: RelType, start: Label, end: Label) -> Run
     return run
 
 
-def _delete(store: Neo4jStore, rel: RelType) -> None:
+def _delete(driver: Driver, rel: RelType) -> None:
     query = f"MATCH ()-[r:`{rel.value}`]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS n"
-    while store._run(query).records[0]["n"]:
+    while driver.execute_query(query, database_="neo4j").records[0]["n"]:
         pass
 
 
