@@ -252,7 +252,17 @@ def _volumes(snapshot: Snapshot, controlled: Fractions, approval_rate: float) ->
                 source=volume.fact.source,
             )
         )
-    return sorted(out, key=lambda v: (-v.shortfall_tonnes, v.holder.id, v.item.id))
+    return sorted(
+        out,
+        key=lambda v: (
+            -v.shortfall_tonnes,
+            v.holder.id,
+            v.item.id,
+            v.kind,
+            v.year or 0,
+            v.source or "",
+        ),
+    )
 
 
 def _grouped(snapshot: Snapshot, shortfalls: dict[str, list[float]]) -> tuple[GroupImpact, ...]:
