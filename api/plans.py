@@ -36,6 +36,12 @@ def parse_within(text: str) -> timedelta:
     return timedelta(weeks=count) if unit == "w" else timedelta(days=count)
 
 
+def _prices(before: float | None, after: float | None) -> str:
+    if before is None and after is None:
+        return "-"
+    return f"{'-' if before is None else f'{before:g}'} -> {'-' if after is None else f'{after:g}'}"
+
+
 def register(
     app: typer.Typer,
     *,
@@ -68,7 +74,16 @@ def register(
             f"highest share left {pct(plan.best_share)}"
         )
         table = Table(title="stages")
-        for column in ("stage", "before", "after", "lowest", "tonnes/yr", "why not"):
+        for column in (
+            "stage",
+            "before",
+            "after",
+            "lowest",
+            "tonnes/yr",
+            "objective",
+            "extra cost",
+            "why not",
+        ):
             table.add_column(column)
         for s in plan.stages:
             table.add_row(
@@ -77,11 +92,23 @@ def register(
                 pct(s.after),
                 pct(s.lowest),
                 num(s.tonnes) if s.tonnes is not None else "-",
+                s.objective,
+                f"{s.extra_cost:,.6g} {s.cost_unit}" if s.extra_cost is not None else "-",
                 s.reason or "",
             )
         out.print(table)
         moves = Table(title="moves")
-        for column in ("stage", "consumer", "item", "from", "to", "share", "tonnes/yr"):
+        for column in (
+            "stage",
+            "consumer",
+            "item",
+            "from",
+            "to",
+            "share",
+            "tonnes/yr",
+            "USD/kg",
+            "extra cost",
+        ):
             moves.add_column(column)
         for m in plan.moves:
             moves.add_row(
@@ -92,6 +119,8 @@ def register(
                 m.to.id,
                 pct(m.share),
                 num(m.tonnes) if m.tonnes is not None else "-",
+                _prices(m.usd_per_kg_from, m.usd_per_kg_to),
+                f"{m.extra_cost:,.6g}" if m.extra_cost is not None else "-",
             )
         out.print(moves)
         for b in plan.binding:
@@ -131,7 +160,8 @@ def register(
                 f"{event.before} -> {event.after}"
             )
             if not event.products:
-                covered = ", ".join(c.id for c in event.covered) or "no item in the graph"
+                reached = [*event.covered, *event.covered_abroad]
+                covered = ", ".join(c.id for c in reached) or "no item in the graph"
                 out.print(f"  reaches no product (covers {covered})")
             for p in event.products:
                 out.print(f"  {pct(p.shortfall):>6}  {p.product.id}")

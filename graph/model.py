@@ -47,6 +47,7 @@ class RelType(StrEnum):
     HOLDS_STOCK = "HOLDS_STOCK"
     ABOUT = "ABOUT"
     TRADES = "TRADES"
+    SELLS = "SELLS"
 
 
 class Stage(StrEnum):
@@ -61,6 +62,20 @@ class Stage(StrEnum):
     @property
     def order(self) -> int:
         return list(Stage).index(self)
+
+
+class Reach(StrEnum):
+    """Which positions of a covered item a control reaches (docs/model.md, "Extraterritorial
+    reach")."""
+
+    ORIGIN = "origin"
+    """What the issuer's own sites make."""
+    EXTRATERRITORIAL = "extraterritorial"
+    """What sites outside the issuer make from at least a de minimis of issuer-origin inputs."""
+
+
+DE_MINIMIS = 0.001
+"""The default de minimis of an extraterritorial reach: MOFCOM No. 61's 0.1% of value."""
 
 
 UNATTRIBUTED_COUNTRY = "ZZ"
@@ -274,7 +289,7 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
         RelSpec(
             RelType.COVERS,
             _pairs((Label.EXPORT_CONTROL,), (Label.ELEMENT, Label.MATERIAL, Label.MAGNET_TYPE)),
-            {"key": S, "scope": S, **PROVENANCE},
+            {"key": S, "scope": S, "reach": S, "de_minimis": D, **PROVENANCE},
         ),
         RelSpec(
             RelType.ISSUED_BY,
@@ -330,6 +345,11 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
                 "scope": S,
                 **PROVENANCE,
             },
+        ),
+        RelSpec(
+            RelType.SELLS,
+            _pairs((Label.COMPANY,), _SUPPLY_ITEMS),
+            {"key": S, "usd_per_kg": D, "year": INT, **PROVENANCE},
         ),
         RelSpec(
             RelType.ABOUT,

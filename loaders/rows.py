@@ -20,7 +20,15 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from graph.model import RELATIONSHIPS, Label, RelType, Stage, relationship_allowed
+from graph.model import (
+    DE_MINIMIS,
+    RELATIONSHIPS,
+    Label,
+    Reach,
+    RelType,
+    Stage,
+    relationship_allowed,
+)
 from graph.records import NodeRecord, RelRecord, Value, relationship_key
 from loaders.fields import (
     Bool,
@@ -752,10 +760,15 @@ class ExportControlRow(Cited):
 
 
 class ControlItemRow(Cited):
+    """An item a control covers: made in the issuer (reach ``origin``), or made abroad from
+    at least ``de_minimis`` of issuer-origin inputs (``extraterritorial``, MOFCOM No. 61)."""
+
     file: ClassVar[str] = "control_items.csv"
     control: Id
     item: Id
     scope: str | None = None
+    reach: Reach = Reach.ORIGIN
+    de_minimis: Share | None = None
 
     def references(self) -> list[Ref]:
         return [
@@ -764,15 +777,28 @@ class ControlItemRow(Cited):
             Ref("item", self.item),
         ]
 
+    def checks(self) -> list[FieldProblem]:
+        if self.de_minimis is not None and self.reach is not Reach.EXTRATERRITORIAL:
+            return [FieldProblem("de_minimis", "only an extraterritorial reach has a de minimis")]
+        if self.de_minimis == 0.0:
+            return [FieldProblem("de_minimis", "must be above 0 (leave it empty for 0.001)")]
+        return []
+
     def records(self, labels: Labels) -> Records:
         out = Records()
+        abroad = self.reach is Reach.EXTRATERRITORIAL
         self.rel(
             out,
             labels,
             RelType.COVERS,
             ("control", self.control),
             ("item", self.item),
+            *((self.reach.value,) if abroad else ()),
             scope=self.scope,
+            reach=self.reach.value,
+            de_minimis=(self.de_minimis if self.de_minimis is not None else DE_MINIMIS)
+            if abroad
+            else None,
         )
         return out
 
@@ -925,6 +951,38 @@ class InventoryRow(Cited):
         return out
 
 
+class PriceRow(Cited):
+    """What a company charges for an item, in USD a kg, in one year (the planner's costs)."""
+
+    file: ClassVar[str] = "prices.csv"
+    company: Id
+    item: Id
+    usd_per_kg: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+    year: Year
+
+    def references(self) -> list[Ref]:
+        items = (Label.MATERIAL, Label.MAGNET_TYPE, Label.COMPONENT)
+        return [
+            *super().references(),
+            Ref("company", self.company, (Label.COMPANY,)),
+            Ref("item", self.item, items),
+        ]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        self.rel(
+            out,
+            labels,
+            RelType.SELLS,
+            ("company", self.company),
+            ("item", self.item),
+            self.year,
+            usd_per_kg=self.usd_per_kg,
+            year=self.year,
+        )
+        return out
+
+
 class ObservationRow(Cited):
     """A cited figure that fits no edge: a count, a rate, a forecast, reserves."""
 
@@ -991,6 +1049,7 @@ ROW_MODELS: tuple[type[Row], ...] = (
     ControlActRow,
     ConsumptionRow,
     InventoryRow,
+    PriceRow,
 )
 """Every dataset file, in the order they are read. A dataset may omit any file."""
 

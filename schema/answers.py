@@ -167,6 +167,10 @@ class Scenario:
     issuer: str
     items: list[Ref]
     covered: list[Ref] = strawberry.field(description="Supply items the control reaches.")
+    covered_abroad: list[Ref] = strawberry.field(
+        description="Items it reaches where made outside the issuer too, from at least the "
+        "de minimis of the issuer's inputs (extraterritorial reach)."
+    )
     approval_rate: float
     start: str
     duration_weeks: float
@@ -321,6 +325,7 @@ def scenario(answer: a.Scenario) -> Scenario:
         issuer=answer.issuer,
         items=refs(answer.items),
         covered=refs(answer.covered),
+        covered_abroad=refs(answer.covered_abroad),
         approval_rate=answer.approval_rate,
         start=answer.start,
         duration_weeks=answer.duration_weeks,

@@ -24,6 +24,15 @@ class Move:
     tonnes: float | None = strawberry.field(
         description="Tonnes a year moved (null: the graph gives the subject no tonnes)."
     )
+    usd_per_kg_from: float | None = strawberry.field(
+        description="The current supplier's price (null: none in the graph)."
+    )
+    usd_per_kg_to: float | None = strawberry.field(
+        description="The alternative's price (null: none in the graph)."
+    )
+    extra_cost: float | None = strawberry.field(
+        description="What the move adds, in its stage's costUnit (null: planned by supply)."
+    )
 
 
 @strawberry.type(description="An alternative whose spare capacity the plan uses up.")
@@ -44,6 +53,16 @@ class StagePlan:
     met: bool
     tonnes: float | None = strawberry.field(description="The subject's tonnes a year here.")
     reason: str | None = strawberry.field(description="Why the target is not met.")
+    objective: str = strawberry.field(
+        description="cost (every option priced: the least extra cost, then the least moved) "
+        "or supply (the least supply moved)."
+    )
+    extra_cost: float | None = strawberry.field(
+        description="The plan's extra cost at this stage (negative: a saving; null: unpriced)."
+    )
+    cost_unit: str | None = strawberry.field(
+        description="USD a year, or USD per kg of the subject's supply when tonnes are unknown."
+    )
 
 
 @strawberry.type(description="A plan bringing a subject's share of a country under a target.")
@@ -74,6 +93,9 @@ class ControlEvent:
     status: str
     act: Ref | None
     covered: list[Ref]
+    covered_abroad: list[Ref] = strawberry.field(
+        description="Items it reaches where made outside the issuer too (extraterritorial)."
+    )
     products: list[ProductImpact]
     oems: list[GroupImpact]
     end_uses: list[GroupImpact]
@@ -95,6 +117,9 @@ def mitigation(answer: m.Mitigation) -> Mitigation:
                 met=s.met,
                 tonnes=s.tonnes,
                 reason=s.reason,
+                objective=s.objective,
+                extra_cost=s.extra_cost,
+                cost_unit=s.cost_unit,
             )
             for s in answer.stages
         ],
@@ -107,6 +132,9 @@ def mitigation(answer: m.Mitigation) -> Mitigation:
                 to=ref(x.to),
                 share=x.share,
                 tonnes=x.tonnes,
+                usd_per_kg_from=x.usd_per_kg_from,
+                usd_per_kg_to=x.usd_per_kg_to,
+                extra_cost=x.extra_cost,
             )
             for x in answer.moves
         ],
@@ -134,6 +162,7 @@ def control_event(answer: w.ControlEvent) -> ControlEvent:
         status=answer.status,
         act=ref(answer.act) if answer.act else None,
         covered=refs(answer.covered),
+        covered_abroad=refs(answer.covered_abroad),
         products=[product_impact(p) for p in answer.products],
         oems=groups(answer.oems),
         end_uses=groups(answer.end_uses),

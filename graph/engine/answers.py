@@ -180,6 +180,8 @@ class Scenario:
     issuer: str
     items: tuple[Named, ...]
     covered: tuple[Named, ...]
+    covered_abroad: tuple[Named, ...]
+    """Items covered where made outside the issuer too (extraterritorial reach)."""
     approval_rate: float
     start: str
     duration_weeks: float

@@ -73,6 +73,8 @@ class Control:
     source: str | None = None
     recorded: tuple[Act, ...] = ()
     """The acts the graph records for it."""
+    abroad: tuple[tuple[str, float], ...] = ()
+    """Items of extraterritorial reach, each with its de minimis (docs/model.md)."""
 
     @property
     def effective_date(self) -> date | None:
@@ -121,17 +123,19 @@ def control_from_graph(data: SupplyData, control_id: str) -> Control:
         expires=props.get("expires"),
         source=props.get("source"),
         recorded=tuple(data.acts.get(control_id, ())),
+        abroad=tuple(sorted(data.abroad.get(control_id, {}).items())),
     )
 
 
 def resolve(
     data: SupplyData, *, control: str | None, issuer: str | None, items: list[str] | None
 ) -> Control:
-    """The graph's control ``control`` (its items replaced by ``items`` if given), or a
-    custom control of ``issuer`` over ``items``."""
+    """The graph's control ``control`` (its items replaced by ``items`` if given, which
+    then drops its extraterritorial items too), or a custom control of ``issuer`` over
+    ``items``."""
     if control is not None:
         regime = control_from_graph(data, control)
-        return replace(regime, items=frozenset(items)) if items else regime
+        return replace(regime, items=frozenset(items), abroad=()) if items else regime
     if issuer is None or not items:
         raise QueryError("give a control id, or an issuer and the items it controls")
     return Control(id=None, name="custom control", issuer=issuer, items=frozenset(items))
@@ -218,6 +222,16 @@ def covered_items(data: SupplyData, items: frozenset[str]) -> frozenset[str]:
         else:
             raise QueryError(f"'{item}' is a {label.value}; a control covers items or elements")
     return frozenset(out)
+
+
+def covered_abroad(data: SupplyData, abroad: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """The supply items an extraterritorial reach covers (as ``covered_items`` expands
+    them), each with the lowest de minimis any of its rows gives."""
+    out: dict[str, float] = {}
+    for item, floor in abroad:
+        for found in covered_items(data, frozenset({item})):
+            out[found] = min(out.get(found, floor), floor)
+    return out
 
 
 def control_statuses(snapshot: Snapshot, day: date) -> list[ControlStatus]:

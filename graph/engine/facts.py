@@ -5,7 +5,7 @@ sources state the same fact, one is chosen: highest confidence, then the latest 
 the source id (so the choice is stable). Every choice keeps its source for provenance.
 
 One room for every fact the engine reads (bill of materials, market, sourcing, sites,
-stock, volumes, trade flows, control acts), so it runs past 500 lines: splitting it would
+stock, volumes, trade flows, control acts, prices), so it runs past 500 lines: splitting it would
 scatter the one place where extracted records become engine facts, and the fact-choice rule
 that every kind shares.
 """
@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from graph.errors import QueryError
-from graph.model import Label, RelType, Stage
+from graph.model import DE_MINIMIS, Label, Reach, RelType, Stage
 from graph.records import NodeRef, RelRef
 
 CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
@@ -52,6 +52,7 @@ ANALYSIS_RELATIONSHIPS = (
     RelType.HOLDS_STOCK,
     RelType.CONSUMES,
     RelType.TRADES,
+    RelType.SELLS,
 )
 ANALYSIS_PROPERTIES = frozenset(
     {
@@ -70,6 +71,9 @@ ANALYSIS_PROPERTIES = frozenset(
         "scope",
         "hs_code",
         "value_usd",
+        "reach",
+        "de_minimis",
+        "usd_per_kg",
     }
 )
 """The relationship properties build_supply reads; extraction fetches only these."""
@@ -222,6 +226,13 @@ class Act:
         return self.first_day <= day and (end is None or day < end)
 
 
+class Price(NamedTuple):
+    """What a company charges for an item (SELLS), the best of the facts stating it."""
+
+    usd_per_kg: float
+    fact: Fact
+
+
 class TradeFlow(NamedTuple):
     """One TRADES relationship: ``exporter`` -> ``importer`` of an item in a year."""
 
@@ -266,6 +277,9 @@ class SupplyData:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     covers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Each control's items, as made in the issuer (reach ``origin``)."""
+    abroad: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    """Each control's items of reach ``extraterritorial``, with their de minimis."""
     acts: dict[str, list[Act]] = field(default_factory=lambda: defaultdict(list))
     """Each control's acts (suspensions, extensions, licences ...), as recorded."""
     stock: list[StockCover] = field(default_factory=list)
@@ -279,6 +293,8 @@ class SupplyData:
     capacity: dict[tuple[str, Stage], float] = field(default_factory=dict)
     """(company, stage): tonnes a year it makes or can make there, planned plants aside
     (the mitigation planner's capacity; see graph.engine.mitigate)."""
+    prices: dict[tuple[str, str], Price] = field(default_factory=dict)
+    """(company, item): the chosen SELLS price (the planner's costs)."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -363,7 +379,18 @@ def build_supply(nodes: Iterable[NodeRef], rels: Iterable[RelRef]) -> SupplyData
     for rel in by_type[RelType.HAS_ELEMENT]:
         data.elements[rel.start].add(rel.end)
     for rel in by_type[RelType.COVERS]:
-        data.covers[rel.start].add(rel.end)
+        if rel.properties.get("reach") == Reach.EXTRATERRITORIAL.value:
+            stated = rel.properties.get("de_minimis")
+            floor = float(stated) if stated is not None else DE_MINIMIS
+            items = data.abroad[rel.start]
+            items[rel.end] = min(items.get(rel.end, floor), floor)
+        else:
+            data.covers[rel.start].add(rel.end)
+    for rel in by_type[RelType.SELLS]:
+        price = Price(float(rel.properties["usd_per_kg"]), fact_of(rel.properties))
+        current = data.prices.get((rel.start, rel.end))
+        if current is None or price.fact.preference < current.fact.preference:
+            data.prices[(rel.start, rel.end)] = price
     for rel in by_type[RelType.HOLDS_STOCK]:
         weeks = float(rel.properties.get("weeks") or 0.0)
         data.stock.append(

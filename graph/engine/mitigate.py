@@ -20,8 +20,15 @@ shares only and capacity cannot bind (the answer says so).
 
 **The programme.** Per stage, first the lowest share reachable (maximise the reduction),
 then the least supply moved that reaches ``max(target, lowest)``. Capacity constraints with
-no slack left are the binding ones. Prices: the graph holds none, so the objective is
-tonnes (or share) moved, never cost.
+no slack left are the binding ones.
+
+**Prices.** Where every option of a stage has a price on both sides (SELLS: the current
+supplier's and the alternative's USD a kg of the item moved; a market or a country's supply
+has none), the objective is the least *extra cost* instead: ``tonnes moved x 1000 x (price
+to - price from)`` in USD a year, or without tonnes ``share moved x (price to - price from)``
+in USD per kg of the subject's supply at the stage; then, among the cheapest plans, the
+least supply moved. A stage with any price missing falls back to the supply moved, and
+``notes`` says which objective each stage used and why.
 """
 
 from __future__ import annotations
@@ -57,6 +64,10 @@ class Move:
     share: float
     """Fraction of the subject's supply at the stage that moves."""
     tonnes: float | None
+    usd_per_kg_from: float | None = None
+    usd_per_kg_to: float | None = None
+    extra_cost: float | None = None
+    """In the stage's cost unit (None: the stage is planned by supply moved)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,11 @@ class StagePlan:
     """The subject's tonnes a year at this stage (None: not in the graph)."""
     reason: str | None
     """Why the target is not met (None: it is)."""
+    objective: str = "supply"
+    """``cost`` (every option priced: the least extra cost) or ``supply`` (the least moved)."""
+    extra_cost: float | None = None
+    cost_unit: str | None = None
+    """``USD a year`` with tonnes, else ``USD per kg of the subject's supply``."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +120,8 @@ class _Option:
     supplier: str
     limit: float
     gain: float
+    price_from: float | None
+    price_to: float | None
 
 
 def mitigate(
@@ -130,7 +148,7 @@ def mitigate(
             continue
         reach = float(prop.reach[rows, s].mean())
         tonnes = _tonnes_at(snapshot.data, subject, st)
-        plan, found_moves, found_binding = _plan_stage(
+        plan, found_moves, found_binding, why = _plan_stage(
             snapshot,
             flow=flow,
             stage=st,
@@ -145,6 +163,8 @@ def mitigate(
                 f"no tonnes a year of {st.value} items for '{subject}' in the graph: the "
                 f"{st.value} plan is in shares and no capacity limit applies"
             )
+        if why:
+            notes.append(why)
         plans.append(plan)
         moves += found_moves
         binding += found_binding
@@ -185,7 +205,7 @@ def _plan_stage(
     target: float,
     reach: float,
     tonnes: float | None,
-) -> tuple[StagePlan, list[Move], list[Binding]]:
+) -> tuple[StagePlan, list[Move], list[Binding], str | None]:
     data, net = snapshot.data, snapshot.network
     alternatives = {
         company: site.countries.get(country, 0.0)
@@ -198,9 +218,22 @@ def _plan_stage(
             if net.stages[v] is not stage:
                 continue
             share = sum(o.share for o in net.origins[v] if o.country == country)
+            current = net.positions[v]
+            now = data.prices.get((current.supplier, current.item)) if current.supplier else None
             for company, theirs in alternatives.items():
-                if company != net.positions[v].supplier and share - theirs > TOLERANCE:
-                    options.append(_Option(int(p), v, company, float(flow[p]) * w, share - theirs))
+                if company != current.supplier and share - theirs > TOLERANCE:
+                    then = data.prices.get((company, current.item))
+                    options.append(
+                        _Option(
+                            int(p),
+                            v,
+                            company,
+                            float(flow[p]) * w,
+                            share - theirs,
+                            now.usd_per_kg if now else None,
+                            then.usd_per_kg if then else None,
+                        )
+                    )
     per_tonne = tonnes / reach if tonnes is not None and reach > 0 else None
     spare = {a: _spare(data, a, stage) for a in alternatives} if per_tonne is not None else {}
     if not options:
@@ -211,20 +244,33 @@ def _plan_stage(
         )
         met = before <= target + TOLERANCE
         plan = StagePlan(stage.value, before, before, before, met, tonnes, None if met else missing)
-        return plan, [], []
+        return plan, [], [], None
     lowest_y = _solve(options, spare, per_tonne, goal=None, before=before)
     lowest = max(0.0, before - float(gain_of(options) @ lowest_y))
     goal = max(target, lowest)
-    y = _solve(options, spare, per_tonne, goal=goal, before=before)
+    costs = _costs(options, per_tonne=per_tonne, reach=reach)
+    unit = None
+    if costs is None:
+        y = _solve(options, spare, per_tonne, goal=goal, before=before)
+    else:
+        unit = COST_IN_TONNES if per_tonne is not None else COST_IN_SHARES
+        cheapest = _solve(options, spare, per_tonne, goal=goal, before=before, cost=costs)
+        least = float(costs @ cheapest)
+        budget = least + 1e-9 * max(1.0, abs(least))
+        y = _solve(options, spare, per_tonne, goal=goal, before=before, cost=costs, budget=budget)
     after = max(0.0, before - float(gain_of(options) @ y))
     used: dict[str, float] = defaultdict(float)
-    grouped: dict[tuple[str, str, str | None, str], float] = defaultdict(float)
-    for option, amount in zip(options, y, strict=True):
+    grouped: dict[tuple[str, str, str | None, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    priced: dict[tuple[str, str, str | None, str], tuple[float | None, float | None]] = {}
+    for k, (option, amount) in enumerate(zip(options, y, strict=True)):
         if amount <= TOLERANCE:
             continue
         parent, child = net.positions[option.parent], net.positions[option.position]
         consumer = parent.supplier or parent.item
-        grouped[(consumer, child.item, child.supplier, option.supplier)] += amount
+        key = (consumer, child.item, child.supplier, option.supplier)
+        grouped[key][0] += amount
+        grouped[key][1] += amount * costs[k] if costs is not None else 0.0
+        priced[key] = (option.price_from, option.price_to)
         used[option.supplier] += amount
     moves = [
         Move(
@@ -235,8 +281,11 @@ def _plan_stage(
             to=snapshot.named(to),
             share=amount / reach,
             tonnes=amount * per_tonne if per_tonne is not None else None,
+            usd_per_kg_from=priced[(consumer, item, source, to)][0],
+            usd_per_kg_to=priced[(consumer, item, source, to)][1],
+            extra_cost=extra if costs is not None else None,
         )
-        for (consumer, item, source, to), amount in sorted(grouped.items())
+        for (consumer, item, source, to), (amount, extra) in sorted(grouped.items())
     ]
     binding = [
         Binding(
@@ -260,7 +309,58 @@ def _plan_stage(
             if full
             else f"every part of the supply the alternatives can take from {country} is moved"
         )
-    return StagePlan(stage.value, before, after, lowest, met, tonnes, reason), moves, binding
+    extra_cost = float(costs @ y) if costs is not None else None
+    plan = StagePlan(
+        stage.value,
+        before,
+        after,
+        lowest,
+        met,
+        tonnes,
+        reason,
+        objective="cost" if costs is not None else "supply",
+        extra_cost=extra_cost,
+        cost_unit=unit,
+    )
+    return plan, moves, binding, _objective_note(snapshot, stage, options, extra_cost, unit)
+
+
+COST_IN_TONNES = "USD a year"
+COST_IN_SHARES = "USD per kg of the subject's supply"
+
+
+def _costs(options: list[_Option], *, per_tonne: float | None, reach: float) -> np.ndarray | None:
+    """Extra cost per unit of each option (None: some option lacks a price). A unit of flow
+    is ``per_tonne`` tonnes (1000 kg each), or in shares ``1 / reach`` of the stage."""
+    if any(o.price_from is None or o.price_to is None for o in options):
+        return None
+    scale = per_tonne * 1000.0 if per_tonne is not None else 1.0 / reach
+    return np.array([(o.price_to or 0.0) - (o.price_from or 0.0) for o in options]) * scale
+
+
+def _objective_note(
+    snapshot: Snapshot,
+    stage: Stage,
+    options: list[_Option],
+    extra_cost: float | None,
+    unit: str | None,
+) -> str:
+    if extra_cost is not None:
+        return (
+            f"the {stage.value} plan is the least extra cost, {extra_cost:,.6g} {unit} (every "
+            "alternative and the supply it would replace has a price)"
+        )
+    net = snapshot.network
+    missing: set[str] = set()
+    for o in options:
+        current = net.positions[o.position]
+        if o.price_from is None:
+            missing.add(f"{current.item} from {current.supplier or 'the market'}")
+        if o.price_to is None:
+            missing.add(f"{current.item} from {o.supplier}")
+    listed = sorted(missing)
+    shown = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
+    return f"the {stage.value} plan moves the least supply: no price in the graph for {shown}"
 
 
 def gain_of(options: list[_Option]) -> np.ndarray:
@@ -274,9 +374,12 @@ def _solve(
     *,
     goal: float | None,
     before: float,
+    cost: np.ndarray | None = None,
+    budget: float | None = None,
 ) -> np.ndarray:
-    """Amounts per option: with ``goal`` None the largest reduction, otherwise the least
-    amount moved that brings the share to ``goal``."""
+    """Amounts per option: with ``goal`` None the largest reduction; otherwise what brings
+    the share to ``goal`` at the least ``cost`` (when given without a ``budget``), else the
+    least amount moved (within ``budget`` of ``cost`` when given)."""
     n = len(options)
     gain = gain_of(options)
     rows: list[np.ndarray] = []
@@ -296,13 +399,16 @@ def _solve(
             rows.append(row)
             bounds.append(tonnes)
     if goal is None:
-        cost = -gain
+        objective = -gain
     else:
-        cost = np.ones(n)
+        objective = cost if cost is not None and budget is None else np.ones(n)
         rows.append(-gain)
         bounds.append(goal - before + 1e-10)
+        if cost is not None and budget is not None:
+            rows.append(cost)
+            bounds.append(budget)
     result = linprog(
-        cost, A_ub=np.array(rows), b_ub=np.array(bounds), bounds=(0, None), method="highs"
+        objective, A_ub=np.array(rows), b_ub=np.array(bounds), bounds=(0, None), method="highs"
     )
     if result.status != 0:
         raise QueryError(f"the mitigation programme did not solve: {result.message}")

@@ -6,7 +6,9 @@ country when v's item is covered (0 otherwise). The fraction of v's rare-earth c
 that passes a controlled export somewhere upstream is ``A = b + (1 - b) * W A``: what v's
 own step exports under licence, plus, for the rest, what its inputs carry. Like exposure
 it is one linear solve over topological levels. The blocked part is
-``A * (1 - approval_rate)``.
+``A * (1 - approval_rate)``. An item of extraterritorial reach (MOFCOM No. 61) adds to
+``b[v]`` the part of v made outside the issuer when v's direct inputs are at least the de
+minimis the issuer's (docs/model.md, "Extraterritorial reach").
 
 The engine reads no clock: ``today`` is the first day when neither ``start`` nor the
 control's effective date gives one. Stock-outs count from the day the control is (again)
@@ -16,6 +18,7 @@ in force on or after ``as_of`` (``counted_from``), not from its announcement.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,6 +29,7 @@ import scipy.sparse as sp
 from graph.engine.answers import EPSILON, GroupImpact, ProductImpact, Scenario, VolumeImpact
 from graph.engine.controls import (
     Control,
+    covered_abroad,
     covered_items,
     in_force_since,
     licensed_exporters,
@@ -42,6 +46,8 @@ if TYPE_CHECKING:
     from graph.engine.snapshot import Snapshot
 
 Fractions = np.ndarray[Any, np.dtype[np.float64]]
+TOLERANCE = 1e-12
+"""Slack on the de minimis comparison, so a share computed as 0.001 meets 0.001."""
 
 
 def scenario(
@@ -70,6 +76,7 @@ def scenario(
     judged = status(regime, day)
     counted_from = _counted_from(regime, day, first_day, in_force=judged.in_force)
     covered = covered_items(data, regime.items)
+    abroad = covered_abroad(data, regime.abroad)
     licensed = licensed_exporters(regime, day)
     impacts: list[ProductImpact] = []
     volumes: list[VolumeImpact] = []
@@ -80,6 +87,7 @@ def scenario(
             regime.issuer,
             covered,
             licensed=licensed,
+            abroad=abroad,
         )
         impacts = _impacts(
             snapshot,
@@ -103,6 +111,7 @@ def scenario(
         issuer=regime.issuer,
         items=snapshot.names(regime.items),
         covered=snapshot.names(covered),
+        covered_abroad=snapshot.names(sorted(abroad)),
         approval_rate=approval_rate,
         start=first_day.isoformat(),
         duration_weeks=duration_weeks,
@@ -138,14 +147,34 @@ def controlled_fraction(
     covered: frozenset[str],
     *,
     licensed: frozenset[str] = frozenset(),
+    abroad: Mapping[str, float] | None = None,
 ) -> Fractions:
     """``A[v]``: the fraction of v's content that passes a covered export of the issuer.
-    What a ``licensed`` exporter (a general licence) ships passes freely."""
+    What a ``licensed`` exporter (a general licence) ships passes freely. An item in
+    ``abroad`` (extraterritorial reach, with its de minimis) is covered where it is made
+    outside the issuer too, when the issuer's part of its direct inputs ``u = W o`` is at
+    least the de minimis: that part of ``b`` is its known foreign share."""
+    abroad = abroad or {}
     n = len(net.positions)
+    home = np.zeros(n)
+    foreign = np.zeros(n)
+    for v in range(n):
+        for o in net.origins[v]:
+            if o.country == issuer:
+                home[v] += o.share
+            else:
+                foreign[v] += o.share
+    home, foreign = np.clip(home, 0.0, 1.0), np.clip(foreign, 0.0, 1.0)
+    inputs = prop.weights @ home if abroad else np.zeros(n)
     own = np.zeros(n)
     for v, position in enumerate(net.positions):
-        if position.item in covered and position.supplier not in licensed:
-            own[v] = sum(o.share for o in net.origins[v] if o.country == issuer)
+        if position.supplier in licensed:
+            continue
+        if position.item in covered:
+            own[v] += home[v]
+        floor = abroad.get(position.item)
+        if floor is not None and inputs[v] >= floor - TOLERANCE:
+            own[v] += foreign[v]
     own = np.clip(own, 0.0, 1.0)
     weights = sp.csr_array(sp.diags_array(1.0 - own) @ prop.weights)
     return solve(weights, own[:, None], prop.levels)[:, 0]

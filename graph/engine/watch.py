@@ -40,8 +40,10 @@ class ControlEvent:
     act: Named | None
     """The act behind the change (None: the control's own dates)."""
     covered: tuple[Named, ...]
-    """The supply items the control reaches (empty: none in the graph's bills of
-    materials, so no product is affected)."""
+    """The supply items the control reaches as made in the issuer (empty: none in the
+    graph's bills of materials)."""
+    covered_abroad: tuple[Named, ...]
+    """The items it reaches where made outside the issuer too (extraterritorial reach)."""
     products: tuple[ProductImpact, ...]
     oems: tuple[GroupImpact, ...]
     end_uses: tuple[GroupImpact, ...]
@@ -73,6 +75,7 @@ def control_events(snapshot: Snapshot, *, start: date, end: date) -> list[Contro
                     status=new.text,
                     act=snapshot.named(act) if act else None,
                     covered=impact.covered,
+                    covered_abroad=impact.covered_abroad,
                     products=impact.products,
                     oems=impact.oems,
                     end_uses=impact.end_uses,

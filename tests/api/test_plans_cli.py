@@ -35,11 +35,17 @@ def test_watch_as_of_2026_11_01_lists_the_end_of_the_october_suspension(
         "in_force",
         "cn-mofcom-70-2025",
     )
-    # Its items (Ho, Er, Tm, Eu, Yb) reach only concentrate in the bundled bills of
-    # materials, which is not a controlled form: no product is short.
-    assert event["covered"] == [] and event["products"] == []
+    # No. 57's elements (Ho, Er, Tm, Eu, Yb) reach only concentrate, not a controlled form;
+    # No. 61 reaches magnets made outside China from Chinese inputs (GM's, the Indian MRI's).
+    assert event["covered"] == []
+    assert "ndfeb-sintered" in {c["id"] for c in event["coveredAbroad"]}
+    products = [p["product"]["id"] for p in event["products"]]
+    assert {"cadillac-lyriq", "india-indigenous-mri"} <= set(products)
+    shortfalls = [p["shortfall"] for p in event["products"]]
+    assert shortfalls == sorted(shortfalls, reverse=True)
     table = cli("watch", "--within", "5w", "--as-of", "2026-11-01", env=env)
     assert "2026-11-10  cn-mofcom-2025-oct: suspension ends (cn-mofcom-70-2025)" in table.stdout
+    assert "cadillac-lyriq" in table.stdout and "reaches no product" not in table.stdout
     assert "2026-12-02  cn-mofcom-18-2025: licence expires" in table.stdout
     listed = json.loads(
         cli("watch", "--within", "365d", "--as-of", "2025-03-01", "--json", env=env).stdout

@@ -28,6 +28,7 @@ SRCG = "consumer,item,supplier,share,year,source,confidence\n"
 XC = "id,name,issuer,announced,effective,suspended_from,suspended_until,expires,status,suspended_by,source,confidence\n"  # noqa: E501
 OBS = "id,subject,metric,value,value_high,unit,source,confidence\n"
 INV = "holder,item,end_use,weeks,weeks_high,as_of,scope,source,confidence\n"
+PRC = "company,item,usd_per_kg,year,source,confidence\n"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,50 @@ CASES: list[Case] = [
             f"cn-mofcom-18-2025,suzuki-swift,{SRC},medium\n"
         },
         "control_items.csv:2: item",
+    ),
+    Case(
+        "reach-not-known",
+        {
+            "control_items.csv": "control,item,reach,source,confidence\n"
+            f"cn-mofcom-2025-oct,ndfeb-bonded,worldwide,{SRC},medium\n"
+        },
+        "control_items.csv:2: reach",
+    ),
+    Case(
+        "de-minimis-on-an-origin-reach",
+        {
+            "control_items.csv": "control,item,reach,de_minimis,source,confidence\n"
+            f"cn-mofcom-2025-oct,ndfeb-bonded,origin,0.01,{SRC},medium\n"
+        },
+        "control_items.csv:2: de_minimis",
+    ),
+    Case(
+        "de-minimis-above-one",
+        {
+            "control_items.csv": "control,item,reach,de_minimis,source,confidence\n"
+            f"cn-mofcom-2025-oct,ndfeb-bonded,extraterritorial,1.5,{SRC},medium\n"
+        },
+        "control_items.csv:2: de_minimis",
+    ),
+    Case(
+        "price-of-nothing",
+        {"prices.csv": PRC + f"jl-mag,ndfeb-sintered,0,2025,{SRC},medium\n"},
+        "prices.csv:2: usd_per_kg",
+    ),
+    Case(
+        "price-by-a-country",
+        {"prices.csv": PRC + f"CN,ndfeb-sintered,60,2025,{SRC},medium\n"},
+        "prices.csv:2: company",
+    ),
+    Case(
+        "price-of-a-product",
+        {"prices.csv": PRC + f"jl-mag,suzuki-swift,60,2025,{SRC},medium\n"},
+        "prices.csv:2: item",
+    ),
+    Case(
+        "price-without-a-year",
+        {"prices.csv": PRC + f"jl-mag,ndfeb-sintered,60,,{SRC},medium\n"},
+        "prices.csv:2: year",
     ),
     Case(
         "facility-company-is-a-country",

@@ -580,6 +580,135 @@ def mitigation() -> DatasetWriter:
     return d
 
 
+def _site(d: DatasetWriter, company: str, country: str, stage: str, tonnes: float = 0) -> None:
+    """A company headquartered in ``country`` with one operating plant there at ``stage``
+    (with its capacity in tonnes of the stage's item when ``tonnes`` is given)."""
+    role = "magnet_maker" if stage == "magnet" else f"{stage}_maker"
+    d.add("companies.csv", id=company, name=company.upper(), country=country, roles=role)
+    d.add(
+        "facilities.csv",
+        id=f"{company}-plant",
+        name=f"{company} plant",
+        company=company,
+        country=country,
+        stage=stage,
+        status="operating",
+    )
+    if tonnes:
+        d.add(
+            "capacities.csv",
+            producer=f"{company}-plant",
+            item="m",
+            tonnes=tonnes,
+            year=2024,
+            status="capacity",
+            scope="magnets",
+        )
+
+
+def extraterritorial() -> DatasetWriter:
+    """Magnet M (made from metal X, share 1) and control T (CN, effective 2025-10-09,
+    suspended 2025-11-10 until 2026-11-10): X as made in CN, and M of reach
+    ``extraterritorial`` (de minimis 0.001, the default). Control U: M abroad at 0.0001.
+
+    Metal makers: CM (plant in CN), JM (JP). Magnet makers: F1 (JP) buys .002 of its X from
+    CM and .998 from JM; F2 (DE) .0005 from CM and .9995 from JM. Markets: M CN .5 JP .5;
+    X CN .9 JP .1. P1 buys M from F1, P2 from F2, P3 on the market.
+    Issuer part of the inputs u: F1 .002 (at least .001: its M is covered, b = 1, A = 1);
+    F2 .0005 (under: b = 0, A = .0005 * 1 = .0005); the M market .9 (its JP half covered:
+    A = .5 + .5 * .9 = .95). So P1 1, P3 .95, P2 .0005; with X alone (no reach abroad)
+    P1 .002, P2 .0005, P3 .9. Under U's 0.0001, F2 is covered too: P2 1.
+    """
+    d = DatasetWriter().countries("CN", "JP", "DE")
+    d.material("x", "metal", form="metal")
+    d.magnet("m").bom("m", "x", 1.0).market("m", CN=0.5, JP=0.5).market("x", CN=0.9, JP=0.1)
+    for company, country, stage in (
+        ("cm", "CN", "metal"),
+        ("jm", "JP", "metal"),
+        ("f1", "JP", "magnet"),
+        ("f2", "DE", "magnet"),
+    ):
+        _site(d, company, country, stage)
+    for product, supplier in (("p1", "f1"), ("p2", "f2"), ("p3", None)):
+        d.add("products.csv", id=product, name=product.upper())
+        d.bom(product, "m", 1.0)
+        if supplier:
+            d.add("sourcing.csv", consumer=product, item="m", supplier=supplier)
+    for maker, chinese in (("f1", 0.002), ("f2", 0.0005)):
+        d.add("sourcing.csv", consumer=maker, item="x", supplier="cm", share=chinese)
+        d.add("sourcing.csv", consumer=maker, item="x", supplier="jm", share=1 - chinese)
+    d.add(
+        "export_controls.csv",
+        id="t",
+        name="T",
+        issuer="CN",
+        announced="2025-10-09",
+        effective="2025-10-09",
+        suspended_from="2025-11-10",
+        suspended_until="2026-11-10",
+        status="suspended",
+    )
+    d.add("export_controls.csv", id="u", name="U", issuer="CN", announced="2025", status="in_force")
+    d.add("control_items.csv", control="t", item="x")
+    d.add("control_items.csv", control="t", item="m", reach="extraterritorial")
+    d.add("control_items.csv", control="u", item="m", reach="extraterritorial", de_minimis=0.0001)
+    return d
+
+
+def priced_mitigation() -> DatasetWriter:
+    """P (OEM O, 100 t of M a year) buys all its M from C (plant in CN, USD 50/kg): CN 1.0
+    at the magnet stage. Alternatives: S1 (JP, 100 t, USD 80/kg; gain 1 a unit moved) and
+    S2 (MY 75 t and CN 25 t: CN .25, gain .75; USD 56/kg).
+    Target .7 (a cut of .3): least supply is .3 to S1, 30 t, costing 30,000 kg x 30 = USD
+    900,000 a year; least cost is .3/.75 = .4 to S2, 40 t, 40,000 kg x 6 = USD 240,000 (per
+    unit of cut S1 costs 30, S2 8). Without O's tonnes, in shares: .4 x 6 = USD 2.4 per kg
+    of P's magnet supply. Without S1's price: back to the least supply, 30 t to S1.
+    """
+    d = DatasetWriter().countries("CN", "JP", "MY")
+    d.add("companies.csv", id="o", name="O", country="JP", roles="oem")
+    d.add("products.csv", id="p", name="Product P", oem="o")
+    d.magnet("m").bom("p", "m", 1.0).market("m", CN=0.9, JP=0.1)
+    _site(d, "c", "CN", "magnet", 1000)
+    _site(d, "s1", "JP", "magnet", 100)
+    _site(d, "s2", "MY", "magnet", 75)
+    d.add(
+        "facilities.csv",
+        id="s2-cn",
+        name="s2 CN plant",
+        company="s2",
+        country="CN",
+        stage="magnet",
+        status="operating",
+    )
+    d.add(
+        "capacities.csv",
+        producer="s2-cn",
+        item="m",
+        tonnes=25,
+        year=2024,
+        status="capacity",
+        scope="magnets",
+    )
+    d.add("sourcing.csv", consumer="p", item="m", supplier="c")
+    d.add(
+        "consumption.csv",
+        consumer="o",
+        item="m",
+        tonnes=100,
+        year=2024,
+        kind="actual",
+        scope="magnets a year",
+    )
+    for company, usd in (("c", 50), ("s1", 80), ("s2", 56)):
+        d.add("prices.csv", company=company, item="m", usd_per_kg=usd, year=2025)
+    return d
+
+
+def _without(d: DatasetWriter, file: str, **match: Any) -> DatasetWriter:
+    d.rows[file] = [r for r in d.rows[file] if any(r.get(k) != v for k, v in match.items())]
+    return d
+
+
 def _stages(snapshot: Snapshot, item: str, country: str) -> dict[str, tuple[float, str]]:
     answer = snapshot.exposure(item, country)
     return {s.stage.value: (s.share, s.basis) for s in answer.stages}
@@ -909,7 +1038,12 @@ def a_plan_meets_the_target_moving_the_least_supply(solve: Solve) -> None:
     )
     assert stage.lowest == pytest.approx(0.37, abs=1e-9)
     assert _moves(plan) == [("p", "m", None, "s1", round(0.2 / 0.9, 9), round(200 / 9, 6))]
-    assert plan.binding == () and plan.notes == ()
+    assert plan.binding == ()
+    assert plan.notes == (
+        "the magnet plan moves the least supply: no price in the graph for m from s1, "
+        "m from s2, m from the market",
+    )
+    assert (stage.objective, stage.extra_cost) == ("supply", None)
     under = snapshot.mitigate("p", "CN", target=0.95)
     assert under.feasible and under.stages == () and under.moves == ()
 
@@ -996,6 +1130,59 @@ def the_watch_lists_each_change_with_what_it_reaches(solve: Solve) -> None:
     ]
 
 
+def _shortfalls(answer: Any) -> list[tuple[str, float]]:
+    return [(p.product.id, round(p.shortfall, 12)) for p in answer.products]
+
+
+def a_foreign_maker_above_the_de_minimis_is_covered(solve: Solve) -> None:
+    snapshot = solve(extraterritorial())
+    day = date(2026, 12, 1)
+    answer = snapshot.scenario(today=TODAY, control="t", as_of=day)
+    assert [c.id for c in answer.covered] == ["x"]
+    assert [c.id for c in answer.covered_abroad] == ["m"]
+    assert _shortfalls(answer) == [("p1", 1.0), ("p3", 0.95), ("p2", 0.0005)]
+    home_only = snapshot.scenario(today=TODAY, control="t", items=["x"], as_of=day)
+    assert home_only.covered_abroad == ()
+    assert _shortfalls(home_only) == [("p3", 0.9), ("p1", 0.002), ("p2", 0.0005)]
+    lower = snapshot.scenario(today=TODAY, control="u", as_of=day)
+    assert _shortfalls(lower) == [("p1", 1.0), ("p2", 1.0), ("p3", 0.5)]
+    [event] = snapshot.control_events(start=date(2026, 11, 1), end=date(2026, 12, 1))
+    assert (event.control.id, event.day, event.change) == ("t", "2026-11-10", "suspension_ends")
+    assert [c.id for c in event.covered_abroad] == ["m"]
+    assert [(p.product.id, round(p.shortfall, 12)) for p in event.products] == _shortfalls(answer)
+
+
+def the_cheapest_plan_is_not_the_least_supply_moved(solve: Solve) -> None:
+    plan = solve(priced_mitigation()).mitigate("p", "CN", target=0.7)
+    [stage] = plan.stages
+    assert plan.feasible and stage.after == pytest.approx(0.7, abs=1e-9)
+    assert (stage.objective, stage.cost_unit) == ("cost", "USD a year")
+    assert stage.extra_cost == pytest.approx(240_000, rel=1e-9)
+    assert _moves(plan) == [("p", "m", "c", "s2", 0.4, 40.0)]
+    [move] = plan.moves
+    assert (move.usd_per_kg_from, move.usd_per_kg_to) == (50.0, 56.0)
+    assert move.extra_cost == pytest.approx(240_000, rel=1e-9)
+    assert plan.notes == (
+        "the magnet plan is the least extra cost, 240,000 USD a year (every alternative and "
+        "the supply it would replace has a price)",
+    )
+    shares = solve(_without(priced_mitigation(), "consumption.csv", consumer="o"))
+    in_shares = shares.mitigate("p", "CN", target=0.7)
+    [stage] = in_shares.stages
+    assert (stage.objective, stage.cost_unit) == ("cost", "USD per kg of the subject's supply")
+    assert stage.extra_cost == pytest.approx(2.4, rel=1e-9)
+    assert _moves(in_shares) == [("p", "m", "c", "s2", 0.4, None)]
+    unpriced = solve(_without(priced_mitigation(), "prices.csv", company="s1"))
+    supply = unpriced.mitigate("p", "CN", target=0.7)
+    [stage] = supply.stages
+    assert (stage.objective, stage.extra_cost, stage.cost_unit) == ("supply", None, None)
+    assert _moves(supply) == [("p", "m", "c", "s1", 0.3, 30.0)]
+    assert supply.moves[0].extra_cost is None and supply.moves[0].usd_per_kg_to is None
+    assert supply.notes == (
+        "the magnet plan moves the least supply: no price in the graph for m from s1",
+    )
+
+
 CHECKS: tuple[Callable[[Solve], None], ...] = (
     chain_multiplies_nothing_but_ones,
     diamond_adds_both_paths,
@@ -1020,5 +1207,7 @@ CHECKS: tuple[Callable[[Solve], None], ...] = (
     an_infeasible_plan_gives_its_best_reachable_share,
     a_stage_without_alternatives_says_why,
     the_watch_lists_each_change_with_what_it_reaches,
+    a_foreign_maker_above_the_de_minimis_is_covered,
+    the_cheapest_plan_is_not_the_least_supply_moved,
 )
 """Every hand-computed case, each run on the engine alone and on every store."""
