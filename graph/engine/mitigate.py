@@ -29,6 +29,9 @@ to - price from)`` in USD a year, or without tonnes ``share moved x (price to - 
 in USD per kg of the subject's supply at the stage; then, among the cheapest plans, the
 least supply moved. A stage with any price missing falls back to the supply moved, and
 ``notes`` says which objective each stage used and why.
+
+(Past 400 lines on purpose: the options, the three programmes and the answer's moves,
+costs and binding constraints share one stage's data; split, they would pass it around.)
 """
 
 from __future__ import annotations
