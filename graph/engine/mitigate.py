@@ -337,7 +337,7 @@ def _costs(options: list[_Option], *, per_tonne: float | None, reach: float) -> 
     is ``per_tonne`` tonnes (1000 kg each), or in shares ``1 / reach`` of the stage."""
     if any(o.price_from is None or o.price_to is None for o in options):
         return None
-    scale = per_tonne * 1000.0 if per_tonne is not None else 1.0 / reach
+    scale = per_tonne * 1000.0 if per_tonne is not None else 1.0 / reach if reach > 0 else 0.0
     return np.array([(o.price_to or 0.0) - (o.price_from or 0.0) for o in options]) * scale
 
 
