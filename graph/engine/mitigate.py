@@ -353,6 +353,8 @@ def _objective_note(
             f"the {stage.value} plan is the least extra cost, {extra_cost:,.6g} {unit} (every "
             "alternative and the supply it would replace has a price)"
         )
+    if not snapshot.data.prices:
+        return f"the {stage.value} plan moves the least supply: the graph holds no prices"
     net = snapshot.network
     missing: set[str] = set()
     for o in options:
