@@ -47,6 +47,7 @@ class RelType(StrEnum):
     HOLDS_STOCK = "HOLDS_STOCK"
     ABOUT = "ABOUT"
     TRADES = "TRADES"
+    KNOWN_AS = "KNOWN_AS"
 
 
 class Stage(StrEnum):
@@ -330,6 +331,11 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
                 "scope": S,
                 **PROVENANCE,
             },
+        ),
+        RelSpec(
+            RelType.KNOWN_AS,
+            ((Label.COMPANY, Label.SOURCE),),
+            {"key": S, "name": S, **PROVENANCE},
         ),
         RelSpec(
             RelType.ABOUT,

@@ -16,25 +16,31 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from graph.errors import LoadError, Problem
 from graph.model import Label, RelType
 from graph.records import GraphVersion, NodeRef, Origin
 from graph.stores.base import Store
 from loaders.company_replace import Change, WithoutSource, change_of, cites, drop_orphans
+from loaders.fields import Id
 from loaders.formats.company import CellProblem, Sheet, WorkbookData, read_workbook, refusal
 from loaders.formats.release import Countries, slug
 from loaders.matching import Match, Matcher, mapping_text, normalise, read_mapping, review_lines
 from loaders.raw import RawRow, ReadProblem
 from loaders.rows import (
     BomRow,
+    Cited,
     CompanyRow,
     ComponentRow,
     CountryRow,
     EndUseLinkRow,
     EndUseRow,
     InventoryRow,
+    Labels,
     ProductRow,
+    Records,
+    Ref,
     Row,
     SourceRow,
     SourcingRow,
@@ -109,7 +115,7 @@ def import_company(
         if n.properties.get("source") != source and n.id != owner
     }
     mapped = read_mapping(mapping or default_mapping(path))
-    matcher = Matcher(companies, mapped)
+    matcher = Matcher(companies, mapped, known_aliases(store))
     rows, matches = _build(book, store=store, owner=owner, source=source, matcher=matcher, day=day)
     if book.problems:
         raise _refused(book, book.problems)
@@ -135,6 +141,33 @@ def import_company(
     result.deleted += drop_orphans(store, source=source, batch=batch)
     result.version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
     return result
+
+
+class AliasRow(Cited):
+    """A spelling of a company's name that an import matched to it: ``KNOWN_AS`` from the
+    company to the import's source, so the spelling is a fact of that import (a re-import that
+    no longer writes it deletes it) and says where it was written so."""
+
+    file: ClassVar[str] = "aliases"
+    company: Id
+    name: str
+
+    def references(self) -> list[Ref]:
+        return [*super().references(), Ref("company", self.company, (Label.COMPANY,))]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        start, end = ("company", self.company), ("source", self.source)
+        self.rel(out, labels, RelType.KNOWN_AS, start, end, normalise(self.name), name=self.name)
+        return out
+
+
+def known_aliases(store: Store) -> dict[str, list[str]]:
+    """Company id -> every spelling any import kept for it."""
+    out: dict[str, list[str]] = {}
+    for rel in store.extract_relationships([RelType.KNOWN_AS]):
+        out.setdefault(rel.start, []).append(str(rel.properties["name"]))
+    return {company: sorted(set(names)) for company, names in out.items()}
 
 
 def default_mapping(path: Path) -> Path:
@@ -377,6 +410,17 @@ def _suppliers(
         match = matcher.match(name, new_id=slug(normalise(name)) or slug(name))
         matches.append(match)
         resolved[normalise(name)] = match.company
+        known = matcher.companies.get(match.company)
+        if match.merged and known is not None and normalise(known) != normalise(name):
+            rows.add(
+                AliasRow,
+                "suppliers",
+                r.row,
+                company=match.company,
+                name=name,
+                source=source,
+                confidence="high",
+            )
         if match.company not in matcher.companies:
             address = r.cells.get("address")
             rows.add(

@@ -58,6 +58,13 @@ async def _magnet(client: Client) -> tuple[float, float] | None:
     return round(stage["share"], 9), round(stage["companyShare"], 9)
 
 
+async def _aliases(client: Client) -> Any:
+    query = '{ company(id: "vacuumschmelze") { name aliases { name source } } }'
+    body = (await client.post("/graphql", json={"query": query})).json()
+    assert body["data"]["company"]["name"] == "Vacuumschmelze GmbH & Co. KG (VAC)", body
+    return body["data"]["company"]["aliases"]
+
+
 def _without_vac(sheets: dict[str, Worksheet]) -> None:
     drop_rows(sheets["suppliers"], "Vacuumschmelze GmbH & Co. KG")
     drop_rows(sheets["sourcing"], "Vacuumschmelze GmbH & Co. KG")
@@ -98,6 +105,9 @@ async def test_an_import_a_reimport_and_refusals_through_the_server(
     assert "matched 'JL MAG Rare-Earth Co., Ltd.' -> jl-mag (score 100.0)" in review
     assert "Acme Magnetics GmbH,acme-magnetics,new" in body["mapping"]
     assert await _version(client) == 2
+    assert await _aliases(client) == [
+        {"name": "Vacuumschmelze GmbH & Co. KG", "source": "company-kestrel-motors"}
+    ]
     # As tests/conformance/test_company.py works it by hand: 0.9 * 0.7 (JL Mag, CN plants)
     # + 0.9 * 0.3 * 0 (VAC, DE) + 0.1 * 1.0 * 0 (Acme, DE) = 0.63, all company-level.
     assert await _magnet(client) == (0.63, 0.63)
@@ -106,7 +116,7 @@ async def test_an_import_a_reimport_and_refusals_through_the_server(
     assert again.status_code == 200, again.text
     change = again.json()["change"]
     assert change["suppliersDropped"] == ["vacuumschmelze"] and change["suppliersAdded"] == []
-    assert change["factsDropped"] == 1
+    assert change["factsDropped"] == 2  # VAC's sourcing and its alias
     assert change["sharesChanged"] == [
         {
             "fact": "SOURCES_FROM|kestrel-motors-hub-motor|jl-mag|company-kestrel-motors"
@@ -116,6 +126,7 @@ async def test_an_import_a_reimport_and_refusals_through_the_server(
         }
     ]
     assert await _version(client) == 3
+    assert await _aliases(client) == []
     # VAC gone, JL Mag at 1.0: 0.9 * 1.0 + 0.1 * 1.0 * 0 = 0.9.
     assert await _magnet(client) == (0.9, 0.9)
 
