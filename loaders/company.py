@@ -22,7 +22,7 @@ from graph.errors import LoadError, Problem
 from graph.model import Label, RelType
 from graph.records import GraphVersion, NodeRef, Origin
 from graph.stores.base import Store
-from loaders.company_replace import Change, WithoutSource, change_of, cites, drop_orphans
+from loaders.company_replace import Change, replace_source
 from loaders.fields import Id
 from loaders.formats.company import CellProblem, Sheet, WorkbookData, read_workbook, refusal
 from loaders.formats.release import Countries, slug
@@ -45,8 +45,7 @@ from loaders.rows import (
     SourceRow,
     SourcingRow,
 )
-from loaders.validate import validate
-from loaders.writer import LoadSummary, write_batch
+from loaders.writer import LoadSummary
 
 COLUMNS: dict[tuple[str, str], str] = {
     ("products", "id"): "product",
@@ -119,27 +118,20 @@ def import_company(
     rows, matches = _build(book, store=store, owner=owner, source=source, matcher=matcher, day=day)
     if book.problems:
         raise _refused(book, book.problems)
-    view = WithoutSource(store, source)
-    try:
-        plan = validate(lambda: rows.rows, store=view)
-    except LoadError as e:
-        raise _refused(book, e.problems) from e
-    batch = plan.batch()
-    previous = [r for r in store.extract_relationships(list(RelType)) if cites(r, source)]
-    change = change_of(previous, batch)
-    result = CompanyImport(owner, source, matches, change)
-    if dry_run:
-        return result
-    keep = {r.key for r in batch.relationships}
-    dropped: dict[RelType, list[str]] = {}
-    for rel in previous:
-        if rel.properties["key"] not in keep:
-            dropped.setdefault(rel.type, []).append(str(rel.properties["key"]))
-    for rel_type, keys in dropped.items():
-        result.deleted += store.delete_relationships(rel_type, keys)
-    result.summary = write_batch(store=store, batch=batch, batch_size=batch_size)
-    result.deleted += drop_orphans(store, source=source, batch=batch)
-    result.version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
+    replaced = replace_source(
+        store,
+        source=source,
+        rows=rows.rows,
+        refused=lambda problems: _refused(book, problems),
+        dry_run=dry_run,
+        batch_size=batch_size,
+    )
+    result = CompanyImport(owner, source, matches, replaced.change)
+    result.summary, result.version, result.deleted = (
+        replaced.summary,
+        replaced.version,
+        replaced.deleted,
+    )
     return result
 
 
