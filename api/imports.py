@@ -19,6 +19,8 @@ from api import tables
 from api.exits import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, exit_codes
 from api.remote import RemoteLoadError, import_company_through
 from api.settings import Settings
+from loaders.amrt import default_mapping as amrt_mapping
+from loaders.amrt import import_amrt
 from loaders.company import default_mapping, import_company, write_review
 from loaders.formats.company import write_template
 from loaders.importer import ImportReport, ReleaseFormat, import_release
@@ -57,7 +59,8 @@ def register(
 ) -> None:
     """Add the ``import`` command group to ``app``; the CLI hands over how it opens stores."""
     group = typer.Typer(
-        help="Import public releases as published: USGS MCS, UN Comtrade, CEPII BACI.",
+        help="Import public releases as published (USGS MCS, UN Comtrade, CEPII BACI), a "
+        "company workbook, or a supplier's RMI AMRT.",
         no_args_is_help=True,
     )
 
@@ -169,6 +172,53 @@ def register(
             dry_run=dry_run,
         )
         if not dry_run:
+            write_review(result, report=report_path, mapping=mapping_path)
+            out.print(f"review report: {report_path}; mapping file: {mapping_path}")
+
+    @group.command()
+    def amrt(
+        path: Annotated[Path, typer.Argument(help="An RMI AMRT (1.3 or later), as an XLSX.")],
+        supplier: Annotated[
+            str, typer.Option(help="The company id of the supplier whose declaration it is.")
+        ],
+        mapping: Annotated[
+            Path | None,
+            typer.Option(help="The name mapping file (default: <file>.mapping.csv)."),
+        ] = None,
+        report: Annotated[
+            Path | None,
+            typer.Option(help="Where the review report goes (default: <file>.review.txt)."),
+        ] = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        ] = False,
+        batch_size: BatchSize = None,
+    ) -> None:
+        """A supplier's RMI AMRT smelter list: its rare-earth smelters become separation
+        plants of matched or new companies, linked to the supplier (SOURCES_FROM without a
+        share). A re-import replaces the supplier's previous AMRT (docs/company-data.md)."""
+        config = settings()
+        mapping_path = mapping or amrt_mapping(path)
+        with opened(config) as store, exit_codes(err):
+            result = import_amrt(
+                path,
+                store=store,
+                supplier=supplier,
+                batch_size=batch_size or config.batch_size,
+                mapping=mapping_path,
+                dry_run=dry_run,
+            )
+        _show_company(
+            result.review,
+            result.change.lines(),
+            None if result.version is None else (result.deleted, result.version.version),
+            owner=result.owner,
+            source=result.source,
+            out=out,
+            dry_run=dry_run,
+        )
+        if not dry_run:
+            report_path = report or path.with_name(f"{path.stem}.review.txt")
             write_review(result, report=report_path, mapping=mapping_path)
             out.print(f"review report: {report_path}; mapping file: {mapping_path}")
 

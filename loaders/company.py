@@ -13,7 +13,7 @@ the replacing lives in loaders/company_replace.py.)
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -74,13 +74,15 @@ class CompanyImport:
     summary: LoadSummary | None = None
     version: GraphVersion | None = None
     deleted: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Further review lines (rows an AMRT import skipped)."""
 
     @property
     def review(self) -> list[str]:
-        return review_lines(self.matches)
+        return [*review_lines(self.matches), *self.notes]
 
 
-class _Rows:
+class SheetRows:
     """The dataset rows a workbook becomes, each at its sheet row."""
 
     def __init__(self) -> None:
@@ -196,8 +198,8 @@ def _at_cell(book: WorkbookData, problem: Problem) -> Problem:
 
 def _build(
     book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, day: str
-) -> tuple[_Rows, list[Match]]:
-    rows = _Rows()
+) -> tuple[SheetRows, list[Match]]:
+    rows = SheetRows()
     rows.add(
         SourceRow,
         "products",
@@ -364,7 +366,7 @@ def _build(
 
 
 def _suppliers(
-    book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, rows: _Rows
+    book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, rows: SheetRows
 ) -> tuple[dict[str, str], list[Match]]:
     """Normalised supplier name -> company id; new companies (and countries) become rows."""
     sheet = book.sheets.get("suppliers", Sheet("suppliers"))

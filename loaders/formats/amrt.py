@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from graph.errors import LoadError, Problem
-from loaders.formats.company import CellProblem
+from loaders.formats.company import RMI_TEMPLATES, CellProblem
 
 DECLARATION = "Declaration"
 SMELTERS = "Smelter List"
@@ -75,6 +75,13 @@ def read_amrt(path: Path) -> AmrtData:
     if missing:
         raise LoadError(missing)
     declaration = sheets[DECLARATION.casefold()]
+    title = " ".join(
+        _text(c.value).casefold() for row in declaration.iter_rows(max_row=12) for c in row
+    )
+    for words, code in (("conflict minerals", "cmrt"), ("extended minerals", "emrt")):
+        if f"{words} reporting template" in title or f"({code})" in title:
+            message = RMI_TEMPLATES[f"{words} reporting template"]
+            raise LoadError([CellProblem(DECLARATION, 1, "template", f"this is {message}", "A1")])
     declarant, cell = "", "D8"
     for row in declaration.iter_rows(min_row=1, max_row=30):
         labels = [c for c in row if "company name" in _text(c.value).casefold()]

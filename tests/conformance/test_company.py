@@ -270,7 +270,10 @@ def test_a_bad_workbook_is_refused_at_its_cell_and_nothing_is_written(
     [
         ("Conflict Minerals Reporting Template (CMRT) Version 6.5", "CMRT (tin, tantalum"),
         ("Extended Minerals Reporting Template (EMRT) Version 2.0", "EMRT (cobalt, mica"),
-        ("Additional Minerals Reporting Template (AMRT) Version 1.3", "AMRT: its smelter list"),
+        (
+            "Additional Minerals Reporting Template (AMRT) Version 1.3",
+            "AMRT: import its smelter list with `supplygraph import amrt",
+        ),
     ],
 )
 def test_an_rmi_template_is_named_and_refused(
