@@ -21,10 +21,9 @@ from graph.stores.base import Store
 from loaders.amrt import import_amrt
 from loaders.company import CompanyImport, import_company
 from loaders.load import load
-from tests.support.stores import DATASET, REPO, contents
-from tests.support.workbooks import OWNER, S1, edited
+from tests.support.stores import DATASET, contents
+from tests.support.workbooks import AMRT, OWNER, S1, edited
 
-AMRT = REPO / "docs" / "examples" / "amrt-jl-mag.xlsx"
 SOURCE = "amrt-jl-mag"
 
 
