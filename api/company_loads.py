@@ -1,5 +1,5 @@
-"""POST /imports/company: `supplygraph import company` through the running server, for writer
-keys (docs/service.md).
+"""POST /imports/company and /imports/amrt: `supplygraph import company` and `import amrt`
+through the running server, for writer keys (docs/service.md).
 
 A multipart/form-data upload: the workbook as one part named ``file`` (an ``.xlsx``), or its
 CSV sheets as several ``file`` parts; the form fields ``owner`` and ``dry_run``; and,
@@ -31,6 +31,7 @@ from api.logging import request_id
 from api.refusals import Refusal, refusal_response
 from api.service import Service
 from graph.errors import LoadError, SupplyGraphError
+from loaders.amrt import import_amrt
 from loaders.company import CompanyImport, import_company
 from loaders.formats.company import CellProblem
 from loaders.matching import mapping_text
@@ -41,12 +42,13 @@ OWNER = FILE_NAME
 MAPPING = "mapping.csv"
 
 
-async def _save(request: Request, folder: Path) -> tuple[Path, str, bool]:
-    """The uploaded workbook's path (the .xlsx, or the folder of CSVs), the owner and dry_run."""
+async def _save(request: Request, folder: Path, *, who: str) -> tuple[Path, str, bool]:
+    """The uploaded workbook's path (the .xlsx, or the folder of CSVs), the company id given
+    in the field ``who`` (owner or supplier) and dry_run."""
     async with request.form(max_files=MAX_FILES + 1, max_fields=10) as form:
-        owner = form.get("owner")
+        owner = form.get(who)
         if not isinstance(owner, str) or not OWNER.match(owner):
-            raise Refusal(400, "BAD_UPLOAD", "Give the form field 'owner': a company id.")
+            raise Refusal(400, "BAD_UPLOAD", f"Give the form field '{who}': a company id.")
         dry = form.get("dry_run", "false")
         if not isinstance(dry, str) or dry.lower() not in ("true", "false", "1", "0", ""):
             raise Refusal(400, "BAD_UPLOAD", "The form field 'dry_run' is true or false.")
@@ -72,6 +74,8 @@ async def _save(request: Request, folder: Path) -> tuple[Path, str, bool]:
             raise Refusal(400, "BAD_UPLOAD", "Send one .xlsx workbook, or its sheets as CSV files.")
         if not books and not all(n.lower().endswith(".csv") for n in names):
             raise Refusal(400, "BAD_UPLOAD", "Send an .xlsx workbook or its sheets as .csv files.")
+        if who == "supplier" and not books:
+            raise Refusal(400, "BAD_UPLOAD", "Send the AMRT as one .xlsx file.")
         mapping = form.get("mapping")
         if mapping is not None:
             if not isinstance(mapping, UploadFile):
@@ -117,6 +121,16 @@ def answer_json(result: CompanyImport, *, dry_run: bool, seconds: float) -> dict
 
 
 async def post_company(request: Request, service: Service) -> Response:
+    return await _post(request, service, amrt=False)
+
+
+async def post_amrt(request: Request, service: Service) -> Response:
+    """POST /imports/amrt: `supplygraph import amrt` through the server; the form field is
+    ``supplier`` instead of ``owner``, the file one .xlsx, the answer the same."""
+    return await _post(request, service, amrt=True)
+
+
+async def _post(request: Request, service: Service, *, amrt: bool) -> Response:
     rid = request_id.get()
     try:
         principal = service.authorize(request.headers.get("authorization"), write=True)
@@ -132,9 +146,19 @@ async def post_company(request: Request, service: Service) -> Response:
         context: Context = request.state.context
         began = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="supplygraph-company-") as tmp:
-            path, owner, dry_run = await _save(limited(request, limit), Path(tmp))
+            who = "supplier" if amrt else "owner"
+            path, owner, dry_run = await _save(limited(request, limit), Path(tmp), who=who)
 
             def run(dry: bool) -> CompanyImport:
+                if amrt:
+                    return import_amrt(
+                        path,
+                        store=context.store,
+                        supplier=owner,
+                        batch_size=service.settings.batch_size,
+                        mapping=Path(tmp) / MAPPING,
+                        dry_run=dry,
+                    )
                 return import_company(
                     path,
                     store=context.store,
@@ -176,7 +200,8 @@ async def post_company(request: Request, service: Service) -> Response:
         service.metrics.load_seconds.labels("ok").observe(seconds)
         service.metrics.graph_version.set(result.version.version)
     log.info(
-        "company data of %s imported through the server (dry run: %s)",
+        "%s of %s imported through the server (dry run: %s)",
+        "AMRT" if amrt else "company data",
         owner,
         dry_run,
         extra={"key": principal.name},

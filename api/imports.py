@@ -193,12 +193,32 @@ def register(
             bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
         ] = False,
         batch_size: BatchSize = None,
+        server: Annotated[
+            str | None,
+            typer.Option(
+                help="Import through this running server (http://host:port) with the writer "
+                "key in SUPPLYGRAPH_KEY."
+            ),
+        ] = None,
     ) -> None:
         """A supplier's RMI AMRT smelter list: its rare-earth smelters become separation
         plants of matched or new companies, linked to the supplier (SOURCES_FROM without a
         share). A re-import replaces the supplier's previous AMRT (docs/company-data.md)."""
-        config = settings()
         mapping_path = mapping or amrt_mapping(path)
+        if server is not None:
+            _company_through(
+                server,
+                path,
+                owner=supplier,
+                mapping=mapping_path,
+                report=report or path.with_name(f"{path.stem}.review.txt"),
+                dry_run=dry_run,
+                out=out,
+                err=err,
+                amrt=True,
+            )
+            return
+        config = settings()
         with opened(config) as store, exit_codes(err):
             result = import_amrt(
                 path,
@@ -243,16 +263,23 @@ def _company_through(
     dry_run: bool,
     out: Console,
     err: Console,
+    amrt: bool = False,
 ) -> None:
-    """`import company --server`: the same review and change as a local import, and the same
-    review report and mapping file beside the workbook."""
+    """`import company --server` (and `import amrt --server`): the same review and change as
+    a local import, and the same review report and mapping file beside the workbook."""
     key = os.environ.get("SUPPLYGRAPH_KEY")
     if not key:
         err.print("[red]error:[/red] set SUPPLYGRAPH_KEY to a writer key (supplygraph keys add)")
         raise typer.Exit(EXIT_UNAVAILABLE)
     try:
         answer = import_company_through(
-            server=server, path=path, owner=owner, key=key, mapping=mapping, dry_run=dry_run
+            server=server,
+            path=path,
+            owner=owner,
+            key=key,
+            mapping=mapping,
+            dry_run=dry_run,
+            amrt=amrt,
         )
     except RemoteLoadError as e:
         for problem in e.problems:

@@ -74,10 +74,12 @@ def import_company_through(
     key: str,
     mapping: Path,
     dry_run: bool,
+    amrt: bool = False,
     timeout: float = 3600,
 ) -> dict[str, Any]:
-    """POST a company workbook (or its folder of CSVs) and the mapping file, if there is one,
-    to /imports/company; the server's answer: the review, the change, the new mapping file."""
+    """POST a company workbook (or its folder of CSVs), or an AMRT with ``amrt``, and the
+    mapping file, if there is one, to /imports/company (/imports/amrt); the server's answer:
+    the review, the change, the new mapping file."""
     files = files_of(path) if path.is_dir() else [path] if path.is_file() else []
     if path.is_dir():
         files = [f for f in files if f.suffix.lower() == ".csv"]
@@ -89,8 +91,11 @@ def import_company_through(
         parts.append(("mapping", (mapping.name, mapping.read_bytes())))  # type: ignore[arg-type]
     try:
         response = httpx.post(
-            server.rstrip("/") + "/imports/company",
-            data={"owner": owner, "dry_run": "true" if dry_run else "false"},
+            server.rstrip("/") + ("/imports/amrt" if amrt else "/imports/company"),
+            data={
+                "supplier" if amrt else "owner": owner,
+                "dry_run": "true" if dry_run else "false",
+            },
             files=parts,
             headers={"Authorization": f"Bearer {key}"},
             timeout=timeout,

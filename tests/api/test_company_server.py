@@ -3,6 +3,7 @@ store, and once through the real CLI against a real server."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from tests.support.asgi import Client, fresh_settings, in_process, load_into
 from tests.support.served import cli, serving, store_env
 from tests.support.service import bearer, keys_for
 from tests.support.stores import DATASET, STORE_KINDS
-from tests.support.workbooks import OWNER, drop_rows, edited
+from tests.support.workbooks import AMRT, OWNER, drop_rows, edited
 
 pytestmark = pytest.mark.anyio
 MAGNET = """{ exposure(product: "kestrel-motors-kestrel-s1", country: "CN") {
@@ -149,6 +150,38 @@ async def test_an_import_a_reimport_and_refusals_through_the_server(
     assert csv.status_code == 400 and csv.json()["errors"][0]["extensions"]["code"] == "BAD_UPLOAD"
 
 
+async def test_an_amrt_through_the_server(served: tuple[Client, str, str], tmp_path: Path) -> None:
+    client, reader, writer = served
+
+    async def post(key: str, **fields: str) -> Any:
+        return await client.post(
+            "/imports/amrt",
+            data=fields,
+            files=[("file", (AMRT.name, AMRT.read_bytes()))],
+            headers=bearer(key),
+        )
+
+    assert (await post(reader, supplier="jl-mag")).status_code == 403
+    assert (await post(writer, owner="jl-mag")).status_code == 400  # the field is `supplier`
+    unknown = await post(writer, supplier="nobody")
+    assert unknown.status_code == 400
+    (problem,) = unknown.json()["errors"][0]["extensions"]["problems"]
+    assert problem["text"] == (
+        "Declaration!D8: company_name: --supplier 'nobody' is no company in the graph"
+    )
+    assert await _version(client) == 1
+    done = await post(writer, supplier="jl-mag")
+    assert done.status_code == 200, done.text
+    assert done.json()["source"] == "amrt-jl-mag" and done.json()["graphVersion"] == 2
+    assert done.json()["change"]["suppliersAdded"] == ["fujian-golden-dragon", "reetec"]
+    query = '{ company(id: "reetec") { country facilities { id } } }'
+    body = (await client.post("/graphql", json={"query": query})).json()
+    assert body["data"]["company"] == {
+        "country": "NO",
+        "facilities": [{"id": "reetec-separation-no"}],
+    }
+
+
 def test_the_cli_imports_through_a_real_server(tmp_path: Path) -> None:
     env = store_env(None, "embedded", tmp_path)
     assert cli("load", str(DATASET), "--quiet", env=env).returncode == 0
@@ -176,5 +209,19 @@ def test_the_cli_imports_through_a_real_server(tmp_path: Path) -> None:
         )
         assert refused.returncode == 2, refused.stdout
         assert "bom!E3: share: Input should be less than or equal to 1" in refused.stderr
+        shutil.copy(AMRT, tmp_path / "amrt.xlsx")
+        amrt = cli(
+            "import",
+            "amrt",
+            str(tmp_path / "amrt.xlsx"),
+            "--supplier",
+            "jl-mag",
+            "--server",
+            base,
+            env=client_env,
+        )
+        assert amrt.returncode == 0, amrt.stderr
+        assert "new 'REEtec AS' -> new company reetec" in " ".join(amrt.stdout.split())
+        assert "REEtec AS,reetec,new" in (tmp_path / "amrt.mapping.csv").read_text()
         unkeyed = cli("import", "company", str(book), "--owner", OWNER, "--server", base, env=env)
         assert unkeyed.returncode == 3
