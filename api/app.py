@@ -1,5 +1,6 @@
 """The Starlette application: GraphQL at /graphql (GraphiQL where settings allow it, its
-files served from the package under /static), loads at /loads, Prometheus metrics at
+files served from the package under /static), loads at /loads, company workbooks and AMRTs at
+/imports/company and /imports/amrt (api/company_loads.py), Prometheus metrics at
 /metrics, the exposure report at /report (api/report_web.py), the Neo4j Browser guide at
 /guide (api/guide.py), /healthz and /readyz.
 
@@ -22,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 
+from api.company_loads import post_amrt, post_company
 from api.gateway import GraphQLGateway
 from api.graphiql import static_mount
 from api.guide import guide_endpoint
@@ -118,6 +120,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def loads(request: Request) -> Response:
         return await post_load(request, service)
 
+    async def company(request: Request) -> Response:
+        return await post_company(request, service)
+
+    async def amrt(request: Request) -> Response:
+        return await post_amrt(request, service)
+
     async def metrics(request: Request) -> Response:
         try:
             service.authorize(request.headers.get("authorization"), write=False)
@@ -132,6 +140,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", GraphQLGateway(graphql, service), methods=["GET", "POST"]),
             Route("/loads", loads, methods=["POST"]),
+            Route("/imports/company", company, methods=["POST"]),
+            Route("/imports/amrt", amrt, methods=["POST"]),
             Route("/metrics", metrics),
             Route("/report", report),
             Route("/guide", guide_endpoint, methods=["GET", "OPTIONS"]),

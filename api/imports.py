@@ -6,6 +6,7 @@ Exit codes as ``load``: 0 imported; 2 refused input (every problem listed as
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +16,12 @@ import typer
 from rich.console import Console
 
 from api import tables
-from api.exits import exit_codes
+from api.exits import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, exit_codes
+from api.remote import RemoteLoadError, import_company_through
 from api.settings import Settings
-from loaders.company import CompanyImport, default_mapping, import_company, write_review
+from loaders.amrt import default_mapping as amrt_mapping
+from loaders.amrt import import_amrt
+from loaders.company import default_mapping, import_company, write_review
 from loaders.formats.company import write_template
 from loaders.importer import ImportReport, ReleaseFormat, import_release
 
@@ -55,7 +59,8 @@ def register(
 ) -> None:
     """Add the ``import`` command group to ``app``; the CLI hands over how it opens stores."""
     group = typer.Typer(
-        help="Import public releases as published: USGS MCS, UN Comtrade, CEPII BACI.",
+        help="Import public releases as published (USGS MCS, UN Comtrade, CEPII BACI), a "
+        "company workbook, or a supplier's RMI AMRT.",
         no_args_is_help=True,
     )
 
@@ -122,12 +127,32 @@ def register(
             bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
         ] = False,
         batch_size: BatchSize = None,
+        server: Annotated[
+            str | None,
+            typer.Option(
+                help="Import through this running server (http://host:port) with the writer "
+                "key in SUPPLYGRAPH_KEY."
+            ),
+        ] = None,
     ) -> None:
         """A company's products, bill of materials, suppliers, sourcing and stock cover
         (docs/company-data.md). Supplier names are matched to the graph's companies; a
         re-import replaces the owner's previous import."""
-        config = settings()
         mapping_path = mapping or default_mapping(path)
+        report_path = report or path.with_name(f"{path.stem}.review.txt")
+        if server is not None:
+            _company_through(
+                server,
+                path,
+                owner=owner,
+                mapping=mapping_path,
+                report=report_path,
+                dry_run=dry_run,
+                out=out,
+                err=err,
+            )
+            return
+        config = settings()
         with opened(config) as store, exit_codes(err):
             result = import_company(
                 path,
@@ -137,7 +162,81 @@ def register(
                 mapping=mapping_path,
                 dry_run=dry_run,
             )
-        _show_company(result, out=out, dry_run=dry_run)
+        _show_company(
+            result.review,
+            result.change.lines(),
+            None if result.version is None else (result.deleted, result.version.version),
+            owner=result.owner,
+            source=result.source,
+            out=out,
+            dry_run=dry_run,
+        )
+        if not dry_run:
+            write_review(result, report=report_path, mapping=mapping_path)
+            out.print(f"review report: {report_path}; mapping file: {mapping_path}")
+
+    @group.command()
+    def amrt(
+        path: Annotated[Path, typer.Argument(help="An RMI AMRT (1.3 or later), as an XLSX.")],
+        supplier: Annotated[
+            str, typer.Option(help="The company id of the supplier whose declaration it is.")
+        ],
+        mapping: Annotated[
+            Path | None,
+            typer.Option(help="The name mapping file (default: <file>.mapping.csv)."),
+        ] = None,
+        report: Annotated[
+            Path | None,
+            typer.Option(help="Where the review report goes (default: <file>.review.txt)."),
+        ] = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        ] = False,
+        batch_size: BatchSize = None,
+        server: Annotated[
+            str | None,
+            typer.Option(
+                help="Import through this running server (http://host:port) with the writer "
+                "key in SUPPLYGRAPH_KEY."
+            ),
+        ] = None,
+    ) -> None:
+        """A supplier's RMI AMRT smelter list: its rare-earth smelters become separation
+        plants of matched or new companies, linked to the supplier (SOURCES_FROM without a
+        share). A re-import replaces the supplier's previous AMRT (docs/company-data.md)."""
+        mapping_path = mapping or amrt_mapping(path)
+        if server is not None:
+            _company_through(
+                server,
+                path,
+                owner=supplier,
+                mapping=mapping_path,
+                report=report or path.with_name(f"{path.stem}.review.txt"),
+                dry_run=dry_run,
+                out=out,
+                err=err,
+                amrt=True,
+            )
+            return
+        config = settings()
+        with opened(config) as store, exit_codes(err):
+            result = import_amrt(
+                path,
+                store=store,
+                supplier=supplier,
+                batch_size=batch_size or config.batch_size,
+                mapping=mapping_path,
+                dry_run=dry_run,
+            )
+        _show_company(
+            result.review,
+            result.change.lines(),
+            None if result.version is None else (result.deleted, result.version.version),
+            owner=result.owner,
+            source=result.source,
+            out=out,
+            dry_run=dry_run,
+        )
         if not dry_run:
             report_path = report or path.with_name(f"{path.stem}.review.txt")
             write_review(result, report=report_path, mapping=mapping_path)
@@ -154,18 +253,78 @@ def register(
         out.print(f"wrote {path}")
 
 
-def _show_company(result: CompanyImport, *, out: Console, dry_run: bool) -> None:
+def _company_through(
+    server: str,
+    path: Path,
+    *,
+    owner: str,
+    mapping: Path,
+    report: Path,
+    dry_run: bool,
+    out: Console,
+    err: Console,
+    amrt: bool = False,
+) -> None:
+    """`import company --server` (and `import amrt --server`): the same review and change as
+    a local import, and the same review report and mapping file beside the workbook."""
+    key = os.environ.get("SUPPLYGRAPH_KEY")
+    if not key:
+        err.print("[red]error:[/red] set SUPPLYGRAPH_KEY to a writer key (supplygraph keys add)")
+        raise typer.Exit(EXIT_UNAVAILABLE)
+    try:
+        answer = import_company_through(
+            server=server,
+            path=path,
+            owner=owner,
+            key=key,
+            mapping=mapping,
+            dry_run=dry_run,
+            amrt=amrt,
+        )
+    except RemoteLoadError as e:
+        for problem in e.problems:
+            err.print(problem, markup=False, highlight=False)
+        err.print(f"[red]refused:[/red] {e}; nothing was written.", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT if e.bad_input else EXIT_UNAVAILABLE) from e
+    version = answer["graphVersion"]
+    review: list[str] = answer["review"]
+    change: list[str] = answer["change"]["lines"]
+    _show_company(
+        review,
+        change,
+        None if version is None else (answer["deleted"], version),
+        owner=answer["owner"],
+        source=answer["source"],
+        out=out,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        report.write_text("\n".join([*review, *change]) + "\n", "utf-8")
+        mapping.write_text(answer["mapping"], "utf-8")
+        out.print(f"review report: {report}; mapping file: {mapping}")
+
+
+def _show_company(
+    review: list[str],
+    change: list[str],
+    written: tuple[int, int] | None,
+    *,
+    owner: str,
+    source: str,
+    out: Console,
+    dry_run: bool,
+) -> None:
     out.print("Supplier names:", markup=False)
-    for line in result.review:
+    for line in review:
         out.print(f"  {line}", markup=False, highlight=False)
     out.print("Changes (dry run, nothing written):" if dry_run else "Changes:", markup=False)
-    for line in result.change.lines():
+    for line in change:
         out.print(f"  {line}", markup=False, highlight=False)
-    if result.version is not None:
+    if written is not None:
+        deleted, version = written
         out.print(
-            f"Imported for {result.owner} (source {result.source}): "
-            f"{result.deleted} dropped fact(s) and node(s) deleted, "
-            f"graph version {result.version.version}",
+            f"Imported for {owner} (source {source}): "
+            f"{deleted} dropped fact(s) and node(s) deleted, graph version {version}",
             markup=False,
         )
 

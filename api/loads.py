@@ -34,7 +34,7 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 MAX_FILES = 200
 
 
-def _limited(request: Request, limit: int) -> Request:
+def limited(request: Request, limit: int) -> Request:
     """The request, its body refused with 413 past ``limit`` bytes as it streams in."""
     seen = 0
     receive = request.receive
@@ -92,7 +92,7 @@ async def post_load(request: Request, service: Service) -> Response:
         context: Context = request.state.context
         began = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="supplygraph-load-") as tmp:
-            names = await _save(_limited(request, limit), Path(tmp))
+            names = await _save(limited(request, limit), Path(tmp))
             async with service.loading:
                 try:
                     await anyio.to_thread.run_sync(lambda: prepare(store=context.store, path=tmp))

@@ -64,3 +64,60 @@ def upload(*, server: str, path: Path, key: str, timeout: float = 3600) -> dict[
         problems=problems,
         bad_input=code in ("LOAD_REFUSED", "BAD_UPLOAD"),
     )
+
+
+def import_company_through(
+    *,
+    server: str,
+    path: Path,
+    owner: str,
+    key: str,
+    mapping: Path,
+    dry_run: bool,
+    amrt: bool = False,
+    timeout: float = 3600,
+) -> dict[str, Any]:
+    """POST a company workbook (or its folder of CSVs), or an AMRT with ``amrt``, and the
+    mapping file, if there is one, to /imports/company (/imports/amrt); the server's answer:
+    the review, the change, the new mapping file."""
+    files = files_of(path) if path.is_dir() else [path] if path.is_file() else []
+    if path.is_dir():
+        files = [f for f in files if f.suffix.lower() == ".csv"]
+    if not files:
+        raise RemoteLoadError(f"{path}: no workbook there", problems=[], bad_input=True)
+    handles = [f.open("rb") for f in files]
+    parts = [("file", (f.name, h)) for f, h in zip(files, handles, strict=True)]
+    if mapping.is_file():
+        parts.append(("mapping", (mapping.name, mapping.read_bytes())))  # type: ignore[arg-type]
+    try:
+        response = httpx.post(
+            server.rstrip("/") + ("/imports/amrt" if amrt else "/imports/company"),
+            data={
+                "supplier" if amrt else "owner": owner,
+                "dry_run": "true" if dry_run else "false",
+            },
+            files=parts,
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=timeout,
+        )
+    except httpx.HTTPError as e:
+        raise RemoteLoadError(f"cannot reach {server}: {e}", problems=[], bad_input=False) from e
+    finally:
+        for h in handles:
+            h.close()
+    try:
+        body: dict[str, Any] = response.json()
+    except ValueError as e:
+        raise RemoteLoadError(
+            f"{server} answered {response.status_code} without JSON", problems=[], bad_input=False
+        ) from e
+    if response.status_code == 200:
+        return body
+    error = (body.get("errors") or [{}])[0]
+    extensions = error.get("extensions") or {}
+    code = extensions.get("code", "")
+    raise RemoteLoadError(
+        f"{response.status_code} {code}: {error.get('message', '')}",
+        problems=[p["text"] for p in extensions.get("problems", [])],
+        bad_input=code in ("IMPORT_REFUSED", "BAD_UPLOAD"),
+    )

@@ -48,6 +48,7 @@ class RelType(StrEnum):
     ABOUT = "ABOUT"
     TRADES = "TRADES"
     SELLS = "SELLS"
+    KNOWN_AS = "KNOWN_AS"
 
 
 class Stage(StrEnum):
@@ -350,6 +351,11 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
             RelType.SELLS,
             _pairs((Label.COMPANY,), _SUPPLY_ITEMS),
             {"key": S, "usd_per_kg": D, "year": INT, **PROVENANCE},
+        ),
+        RelSpec(
+            RelType.KNOWN_AS,
+            ((Label.COMPANY, Label.SOURCE),),
+            {"key": S, "name": S, **PROVENANCE},
         ),
         RelSpec(
             RelType.ABOUT,

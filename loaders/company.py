@@ -13,34 +13,39 @@ the replacing lives in loaders/company_replace.py.)
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from graph.errors import LoadError, Problem
 from graph.model import Label, RelType
 from graph.records import GraphVersion, NodeRef, Origin
 from graph.stores.base import Store
-from loaders.company_replace import Change, WithoutSource, change_of, cites, drop_orphans
+from loaders.company_replace import Change, replace_source
+from loaders.fields import Id
 from loaders.formats.company import CellProblem, Sheet, WorkbookData, read_workbook, refusal
 from loaders.formats.release import Countries, slug
 from loaders.matching import Match, Matcher, mapping_text, normalise, read_mapping, review_lines
 from loaders.raw import RawRow, ReadProblem
 from loaders.rows import (
     BomRow,
+    Cited,
     CompanyRow,
     ComponentRow,
     CountryRow,
     EndUseLinkRow,
     EndUseRow,
     InventoryRow,
+    Labels,
     ProductRow,
+    Records,
+    Ref,
     Row,
     SourceRow,
     SourcingRow,
 )
-from loaders.validate import validate
-from loaders.writer import LoadSummary, write_batch
+from loaders.writer import LoadSummary
 
 COLUMNS: dict[tuple[str, str], str] = {
     ("products", "id"): "product",
@@ -69,13 +74,15 @@ class CompanyImport:
     summary: LoadSummary | None = None
     version: GraphVersion | None = None
     deleted: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Further review lines (rows an AMRT import skipped)."""
 
     @property
     def review(self) -> list[str]:
-        return review_lines(self.matches)
+        return [*review_lines(self.matches), *self.notes]
 
 
-class _Rows:
+class SheetRows:
     """The dataset rows a workbook becomes, each at its sheet row."""
 
     def __init__(self) -> None:
@@ -109,32 +116,52 @@ def import_company(
         if n.properties.get("source") != source and n.id != owner
     }
     mapped = read_mapping(mapping or default_mapping(path))
-    matcher = Matcher(companies, mapped)
+    matcher = Matcher(companies, mapped, known_aliases(store))
     rows, matches = _build(book, store=store, owner=owner, source=source, matcher=matcher, day=day)
     if book.problems:
         raise _refused(book, book.problems)
-    view = WithoutSource(store, source)
-    try:
-        plan = validate(lambda: rows.rows, store=view)
-    except LoadError as e:
-        raise _refused(book, e.problems) from e
-    batch = plan.batch()
-    previous = [r for r in store.extract_relationships(list(RelType)) if cites(r, source)]
-    change = change_of(previous, batch)
-    result = CompanyImport(owner, source, matches, change)
-    if dry_run:
-        return result
-    keep = {r.key for r in batch.relationships}
-    dropped: dict[RelType, list[str]] = {}
-    for rel in previous:
-        if rel.properties["key"] not in keep:
-            dropped.setdefault(rel.type, []).append(str(rel.properties["key"]))
-    for rel_type, keys in dropped.items():
-        result.deleted += store.delete_relationships(rel_type, keys)
-    result.summary = write_batch(store=store, batch=batch, batch_size=batch_size)
-    result.deleted += drop_orphans(store, source=source, batch=batch)
-    result.version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
+    replaced = replace_source(
+        store,
+        source=source,
+        rows=rows.rows,
+        refused=lambda problems: _refused(book, problems),
+        dry_run=dry_run,
+        batch_size=batch_size,
+    )
+    result = CompanyImport(owner, source, matches, replaced.change)
+    result.summary, result.version, result.deleted = (
+        replaced.summary,
+        replaced.version,
+        replaced.deleted,
+    )
     return result
+
+
+class AliasRow(Cited):
+    """A spelling of a company's name that an import matched to it: ``KNOWN_AS`` from the
+    company to the import's source, so the spelling is a fact of that import (a re-import that
+    no longer writes it deletes it) and says where it was written so."""
+
+    file: ClassVar[str] = "aliases"
+    company: Id
+    name: str
+
+    def references(self) -> list[Ref]:
+        return [*super().references(), Ref("company", self.company, (Label.COMPANY,))]
+
+    def records(self, labels: Labels) -> Records:
+        out = Records()
+        start, end = ("company", self.company), ("source", self.source)
+        self.rel(out, labels, RelType.KNOWN_AS, start, end, normalise(self.name), name=self.name)
+        return out
+
+
+def known_aliases(store: Store) -> dict[str, list[str]]:
+    """Company id -> every spelling any import kept for it."""
+    out: dict[str, list[str]] = {}
+    for rel in store.extract_relationships([RelType.KNOWN_AS]):
+        out.setdefault(rel.start, []).append(str(rel.properties["name"]))
+    return {company: sorted(set(names)) for company, names in out.items()}
 
 
 def default_mapping(path: Path) -> Path:
@@ -171,8 +198,8 @@ def _at_cell(book: WorkbookData, problem: Problem) -> Problem:
 
 def _build(
     book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, day: str
-) -> tuple[_Rows, list[Match]]:
-    rows = _Rows()
+) -> tuple[SheetRows, list[Match]]:
+    rows = SheetRows()
     rows.add(
         SourceRow,
         "products",
@@ -339,7 +366,7 @@ def _build(
 
 
 def _suppliers(
-    book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, rows: _Rows
+    book: WorkbookData, *, store: Store, owner: str, source: str, matcher: Matcher, rows: SheetRows
 ) -> tuple[dict[str, str], list[Match]]:
     """Normalised supplier name -> company id; new companies (and countries) become rows."""
     sheet = book.sheets.get("suppliers", Sheet("suppliers"))
@@ -377,6 +404,17 @@ def _suppliers(
         match = matcher.match(name, new_id=slug(normalise(name)) or slug(name))
         matches.append(match)
         resolved[normalise(name)] = match.company
+        known = matcher.companies.get(match.company)
+        if match.merged and known is not None and normalise(known) != normalise(name):
+            rows.add(
+                AliasRow,
+                "suppliers",
+                r.row,
+                company=match.company,
+                name=name,
+                source=source,
+                confidence="high",
+            )
         if match.company not in matcher.companies:
             address = r.cells.get("address")
             rows.add(

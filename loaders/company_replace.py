@@ -3,13 +3,17 @@ store as validation sees it (without those facts), and the nodes it leaves behin
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from graph.errors import LoadError, Problem
 from graph.model import Label, RelType
-from graph.records import NodeRef, RelRef
+from graph.records import GraphVersion, NodeRef, RelRef
 from graph.stores.base import Store
-from loaders.validate import Batch
+from loaders.raw import RawRow, ReadProblem
+from loaders.validate import Batch, validate
+from loaders.writer import LoadSummary, write_batch
 
 
 @dataclass
@@ -92,7 +96,7 @@ def drop_orphans(store: Store, *, source: str, batch: Batch) -> int:
     """Nodes an earlier import of this source created that the workbook no longer names and
     no other source's fact touches."""
     kept = {n.id for n in batch.nodes}
-    labels = (Label.COMPANY, Label.COMPONENT, Label.PRODUCT, Label.END_USE)
+    labels = (Label.COMPANY, Label.FACILITY, Label.COMPONENT, Label.PRODUCT, Label.END_USE)
     candidates = {
         n.id: n.label
         for n in store.extract_nodes(labels)
@@ -111,3 +115,46 @@ def drop_orphans(store: Store, *, source: str, batch: Batch) -> int:
         if node_id not in touched:
             gone += store.delete_nodes(label, [node_id])
     return gone
+
+
+@dataclass
+class Replaced:
+    change: Change
+    summary: LoadSummary | None = None
+    version: GraphVersion | None = None
+    deleted: int = 0
+
+
+def replace_source(
+    store: Store,
+    *,
+    source: str,
+    rows: list[RawRow | ReadProblem],
+    refused: Callable[[Iterable[Problem]], LoadError],
+    dry_run: bool,
+    batch_size: int,
+) -> Replaced:
+    """Validate ``rows`` against the store without ``source``'s facts, show the change, and
+    (unless ``dry_run``) replace that source's facts and nodes with them, bumping the graph
+    version. The company workbook and the AMRT imports share it."""
+    view = WithoutSource(store, source)
+    try:
+        plan = validate(lambda: rows, store=view)
+    except LoadError as e:
+        raise refused(e.problems) from e
+    batch = plan.batch()
+    previous = [r for r in store.extract_relationships(list(RelType)) if cites(r, source)]
+    result = Replaced(change_of(previous, batch))
+    if dry_run:
+        return result
+    keep = {r.key for r in batch.relationships}
+    dropped: dict[RelType, list[str]] = {}
+    for rel in previous:
+        if rel.properties["key"] not in keep:
+            dropped.setdefault(rel.type, []).append(str(rel.properties["key"]))
+    for rel_type, keys in dropped.items():
+        result.deleted += store.delete_relationships(rel_type, keys)
+    result.summary = write_batch(store=store, batch=batch, batch_size=batch_size)
+    result.deleted += drop_orphans(store, source=source, batch=batch)
+    result.version = store.bump_version(datetime.now(UTC).isoformat(timespec="seconds"))
+    return result

@@ -89,12 +89,15 @@ class Matcher:
     companies: dict[str, str]
     mapping: dict[str, str] = field(default_factory=dict)
     """Normalised name -> company id, from the mapping file."""
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    """Company id -> the spellings earlier imports matched to it (KNOWN_AS in the graph)."""
 
     def __post_init__(self) -> None:
         self._choices: dict[str, str] = {}
         self._spellings: dict[str, str] = {}
         for company, name in self.companies.items():
-            for spelling in (name, company.replace("-", " ")):
+            kept = self.aliases.get(company, [])
+            for spelling in (name, company.replace("-", " "), *kept):
                 key = normalise(spelling)
                 if key:
                     self._spellings.setdefault(key, company)

@@ -99,10 +99,28 @@ class MagnetType(Entity):
         return await _related(info, Label.MAGNET_TYPE, self.id, RelType.HAS_ELEMENT, outgoing=True)
 
 
+@strawberry.type(description="A spelling of a company's name that an import matched to it.")
+class Alias:
+    name: str
+    source: str = strawberry.field(description="Id of the import's Source that wrote it so.")
+
+
 @strawberry.type
 class Company(Entity):
     country: str | None = None
     roles: list[str] | None = None
+
+    @strawberry.field(
+        description="Spellings of its name that company imports matched to it (KNOWN_AS), "
+        "ordered by name; the node's own name is never changed."
+    )
+    async def aliases(self, info: Info) -> list[Alias]:
+        # KNOWN_AS facts are few (company imports only): one scan of two columns.
+        rels = await info.context.call(
+            lambda s: list(s.extract_relationships([RelType.KNOWN_AS], properties=("name",)))
+        )
+        found = {(str(r.properties["name"]), str(r.end)) for r in rels if r.start == str(self.id)}
+        return [Alias(name=n, source=src) for n, src in sorted(found)]
 
     @strawberry.field
     async def facilities(self, info: Info) -> list[Entity]:

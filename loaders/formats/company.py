@@ -143,8 +143,8 @@ RMI_TEMPLATES = {
     "does not cover rare earths",
     "extended minerals reporting template": "an RMI EMRT (cobalt, mica, copper, graphite, "
     "lithium, nickel): it does not cover rare earths",
-    "additional minerals reporting template": "an RMI AMRT: its smelter list is not read yet "
-    "(docs/company-data.md); give its suppliers in a company workbook",
+    "additional minerals reporting template": "an RMI AMRT: import its smelter list with "
+    "`supplygraph import amrt FILE --supplier ID` (docs/company-data.md)",
 }
 
 

@@ -122,7 +122,9 @@ def test_a_reimport_with_a_supplier_dropped_removes_exactly_its_facts(
     }
     gone = set(rels_before) - set(rels_after)
     came = set(rels_after) - set(rels_before)
+    # VAC's alias (the workbook's spelling, kept by the first import) goes with it.
     assert sorted((t, ends) for t, ends, _ in gone) == [
+        ("KNOWN_AS", "vacuumschmelze>company-kestrel-motors"),
         ("SOURCES_FROM", "kestrel-motors-hub-motor>jl-mag"),
         ("SOURCES_FROM", "kestrel-motors-hub-motor>vacuumschmelze"),
     ]
@@ -154,6 +156,59 @@ def test_a_new_supplier_dropped_is_gone_from_the_graph(graph: Store, tmp_path: P
         ("kestrel-motors-hub-motor", "ndfeb-sintered-dytb", "jl-mag"),
         ("kestrel-motors-hub-motor", "ndfeb-sintered-dytb", "vacuumschmelze"),
     }
+
+
+def _aliases(store: Store) -> set[tuple[str, str, str]]:
+    return {
+        (r.start, str(r.properties["name"]), r.end)
+        for r in store.extract_relationships([RelType.KNOWN_AS])
+    }
+
+
+def _renamed_jl(sheets: dict[str, Worksheet]) -> None:
+    for ws in (sheets["suppliers"], sheets["sourcing"]):
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == "JL MAG Rare-Earth Co., Ltd.":
+                    cell.value = "Northern Star Magnetics"
+
+
+def test_matched_spellings_are_kept_as_aliases_and_matched_next_time(
+    graph: Store, tmp_path: Path
+) -> None:
+    first = _import(graph, edited(tmp_path / "v1.xlsx"))
+    # JL MAG's spelling normalises to its node's name; VAC's lacks the node's "(VAC)".
+    assert _aliases(graph) == {
+        ("vacuumschmelze", "Vacuumschmelze GmbH & Co. KG", "company-kestrel-motors")
+    }
+    assert {m.name: m.verdict.value for m in first.matches}["JL MAG Rare-Earth Co., Ltd."] == (
+        "matched"
+    )
+
+    renamed = edited(tmp_path / "v2.xlsx", _renamed_jl)
+    preview = _import(graph, renamed, dry_run=True)
+    (northern,) = [m for m in preview.matches if m.name == "Northern Star Magnetics"]
+    assert northern.verdict.value == "new"  # no score comes near without an alias
+    (tmp_path / "v2.mapping.csv").write_text("name,company\nNorthern Star Magnetics,jl-mag\n")
+    _import(graph, renamed)
+    assert _aliases(graph) == {
+        ("vacuumschmelze", "Vacuumschmelze GmbH & Co. KG", "company-kestrel-motors"),
+        ("jl-mag", "Northern Star Magnetics", "company-kestrel-motors"),
+    }
+
+    # The next workbook, with no mapping file beside it, finds JL Mag by the kept alias.
+    again = _import(graph, edited(tmp_path / "v3.xlsx", _renamed_jl))
+    (northern,) = [m for m in again.matches if m.name == "Northern Star Magnetics"]
+    assert (northern.verdict.value, northern.company, northern.score) == ("matched", "jl-mag", 100)
+    assert again.change.facts_added == again.change.facts_dropped == 0
+
+    # A re-import that no longer writes the spelling removes it.
+    _import(graph, edited(tmp_path / "v4.xlsx"))
+    assert _aliases(graph) == {
+        ("vacuumschmelze", "Vacuumschmelze GmbH & Co. KG", "company-kestrel-motors")
+    }
+    (jl,) = graph.nodes(Label.COMPANY, ["jl-mag"])
+    assert jl.properties["name"] == "JL Mag Rare-Earth Co., Ltd."
 
 
 def _missing_sheet(sheets: dict[str, Worksheet]) -> None:
@@ -215,7 +270,10 @@ def test_a_bad_workbook_is_refused_at_its_cell_and_nothing_is_written(
     [
         ("Conflict Minerals Reporting Template (CMRT) Version 6.5", "CMRT (tin, tantalum"),
         ("Extended Minerals Reporting Template (EMRT) Version 2.0", "EMRT (cobalt, mica"),
-        ("Additional Minerals Reporting Template (AMRT) Version 1.3", "AMRT: its smelter list"),
+        (
+            "Additional Minerals Reporting Template (AMRT) Version 1.3",
+            "AMRT: import its smelter list with `supplygraph import amrt",
+        ),
     ],
 )
 def test_an_rmi_template_is_named_and_refused(

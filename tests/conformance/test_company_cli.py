@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tests.support.served import cli, store_env
 from tests.support.stores import DATASET, STORE_KINDS
-from tests.support.workbooks import EXAMPLE
+from tests.support.workbooks import AMRT, EXAMPLE
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -54,4 +54,24 @@ def test_template_then_the_example_imports_with_its_review(
     assert "mapped 'Acme Magnetics GmbH' -> acme-magnetics (mapping file)" in " ".join(
         again.stdout.split()
     )
-    assert "facts: 0 added, 0 dropped, 16 restated" in again.stdout
+    # 16 facts and the alias of Vacuumschmelze (its workbook spelling lacks "(VAC)").
+    assert "facts: 0 added, 0 dropped, 17 restated" in again.stdout
+
+
+def test_import_amrt_through_the_cli(env: dict[str, str], tmp_path: Path) -> None:
+    assert cli("load", str(DATASET), "--quiet", env=env).returncode == 0
+    amrt = tmp_path / "jl-mag-amrt.xlsx"
+    shutil.copy(AMRT, amrt)
+    done = cli("import", "amrt", str(amrt), "--supplier", "jl-mag", env=env)
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "new 'REEtec AS' -> new company reetec" in out
+    assert "skipped Smelter List row 7: Aluminum, not rare earths" in out
+    assert "supplier added: reetec" in out and "source amrt-jl-mag" in out
+    assert "REEtec AS,reetec,new" in (tmp_path / "jl-mag-amrt.mapping.csv").read_text()
+    book = load_workbook(amrt)
+    book["Smelter List"]["E6"] = "Atlantis"
+    book.save(amrt)
+    refused = cli("import", "amrt", str(amrt), "--supplier", "jl-mag", env=env)
+    assert refused.returncode == 2, refused.stdout
+    assert "Smelter List!E6: country: 'Atlantis' is not a country name" in refused.stderr

@@ -1,4 +1,4 @@
-"""The example company workbook (docs/examples) and edited copies of it for the tests."""
+"""The example company workbook and AMRT (docs/examples), and edited copies for the tests."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tests.support.stores import REPO
 
 EXAMPLE = REPO / "docs" / "examples" / "kestrel-motors.xlsx"
+AMRT = REPO / "docs" / "examples" / "amrt-jl-mag.xlsx"
+"""An AMRT written by hand in RMI's AMRT 1.3 layout (no real one is available here)."""
 OWNER = "kestrel-motors"
 S1 = "kestrel-motors-kestrel-s1"
 
