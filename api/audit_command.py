@@ -15,14 +15,9 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from api.audit import read_findings, read_spec, render, render_comparison
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, exit_codes
 from api.settings import Settings
-from graph.engine.audit import AuditSpec
-from graph.engine.audit import compare as compare_audits
-from graph.engine.audit import run as run_audit
 from graph.errors import AuditInputError
-from graph.snapshots import SnapshotCache
 
 
 class AuditFormat(StrEnum):
@@ -84,6 +79,12 @@ def register(
         """Run dependency checks for CI jobs and cron: exit 1 when any finding is above the
         threshold (with --compare: any breach that is new), 0 when none is, 2 on bad input,
         3 when the store is unusable."""
+        from api.audit import read_findings, read_spec, render, render_comparison
+        from graph.engine.audit import AuditSpec
+        from graph.engine.audit import compare as compare_audits
+        from graph.engine.audit import run as run_audit
+        from graph.snapshots import SnapshotCache
+
         try:
             previous = read_findings(compare) if compare is not None else None
             if file is not None:

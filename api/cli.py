@@ -4,6 +4,10 @@ analysts' questions (api/questions.py) and the planner and watch (api/plans.py).
 Exit codes (api/exits.py): 0 done; 1 the answer has errors (or an audit found a breach,
 with ``--compare`` a new one);
 2 bad input (nothing written); 3 the store or the configuration is unusable.
+
+Each command imports the stores, loaders, schema and engine it needs in its body: the
+process starts for one command, and `--help` or `load` should not pay for the GraphQL
+schema, both store drivers and the engine (seconds on a loaded machine).
 """
 
 from __future__ import annotations
@@ -28,15 +32,8 @@ from api import audit_command, imports, plans, questions, report_web, tables
 from api.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_UNAVAILABLE, exit_codes
 from api.keys import KeyRing, Role
 from api.settings import Settings, load_settings
-from api.stores import open_store
 from graph.errors import LoadError
-from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
-from loaders.formats.graphml import export_graphml
-from loaders.formats.neo4j_admin import export_neo4j_admin
-from loaders.load import load as load_dataset
-from schema import build_schema
-from schema.context import Context
 
 app = typer.Typer(
     help="supplygraph: rare-earth and magnet supply-chain graph with exposure analytics.",
@@ -67,6 +64,8 @@ def _options(
 
 @contextmanager
 def _store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
+    from api.stores import open_store
+
     with exit_codes(err):
         store = open_store(settings, read_only=read_only)
     try:
@@ -119,6 +118,8 @@ def load(
     if server is not None:
         _load_through(server, path)
         return
+    from loaders.load import load as load_dataset
+
     settings = _settings()
     started = time.perf_counter()
     with _store(settings) as store:
@@ -273,6 +274,10 @@ def query(
     if not isinstance(values, dict):
         err.print("[red]error:[/red] --variables must be a JSON object")
         raise typer.Exit(EXIT_BAD_INPUT)
+    from graph.snapshots import SnapshotCache
+    from schema import build_schema
+    from schema.context import Context
+
     settings = _settings()
     with _store(settings, read_only=True) as store:
         context = Context(store, SnapshotCache(), settings.max_page_size)
@@ -305,6 +310,9 @@ def export(
     for `neo4j-admin database import full`; `supplygraph load FOLDER` reads them back into
     either store. graphml: one file for Gephi, yEd, networkx.
     """
+    from loaders.formats.graphml import export_graphml
+    from loaders.formats.neo4j_admin import export_neo4j_admin
+
     settings = _settings()
     with _store(settings, read_only=True) as store, exit_codes(err):
         try:

@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,11 +19,9 @@ from api import tables
 from api.exits import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, exit_codes
 from api.remote import RemoteLoadError, import_company_through
 from api.settings import Settings
-from loaders.amrt import default_mapping as amrt_mapping
-from loaders.amrt import import_amrt
-from loaders.company import default_mapping, import_company, write_review
-from loaders.formats.company import write_template
-from loaders.importer import ImportReport, ReleaseFormat, import_release
+
+if TYPE_CHECKING:
+    from loaders.importer import ImportReport, ReleaseFormat
 
 SkipUnknown = Annotated[
     bool,
@@ -41,11 +39,10 @@ BatchSize = Annotated[
 ]
 
 HELP = {
-    ReleaseFormat.USGS_MCS: "USGS Mineral Commodity Summaries: a world or salient CSV, the "
+    "usgs-mcs": "USGS Mineral Commodity Summaries: a world or salient CSV, the "
     "2025 combined or 2026 long file, or a folder of them.",
-    ReleaseFormat.COMTRADE: "UN Comtrade CSV as downloaded (annual, HS6), or a folder of them.",
-    ReleaseFormat.BACI: "CEPII BACI BACI_HS*_Y*_V*.csv (or its folder), with "
-    "country_codes_V*.csv beside it.",
+    "comtrade": "UN Comtrade CSV as downloaded (annual, HS6), or a folder of them.",
+    "baci": "CEPII BACI BACI_HS*_Y*_V*.csv (or its folder), with country_codes_V*.csv beside it.",
 }
 
 
@@ -64,7 +61,10 @@ def register(
         no_args_is_help=True,
     )
 
-    def run(kind: ReleaseFormat, path: Path, skip_unknown: bool, batch_size: int | None) -> None:
+    def run(name: str, path: Path, skip_unknown: bool, batch_size: int | None) -> None:
+        from loaders.importer import ReleaseFormat, import_release
+
+        kind = ReleaseFormat(name)
         config = settings()
         started = time.perf_counter()
         with opened(config) as store, exit_codes(err):
@@ -79,33 +79,33 @@ def register(
 
     @group.command("usgs-mcs")
     def usgs_mcs(
-        path: Annotated[Path, typer.Argument(help=HELP[ReleaseFormat.USGS_MCS])],
+        path: Annotated[Path, typer.Argument(help=HELP["usgs-mcs"])],
         skip_unknown: SkipUnknown = False,
         batch_size: BatchSize = None,
     ) -> None:
         """Mine production (market shares at the mining stage, in tonnes), reserves, world
         totals (checked against the countries) and salient statistics (observations)."""
-        run(ReleaseFormat.USGS_MCS, path, skip_unknown, batch_size)
+        run("usgs-mcs", path, skip_unknown, batch_size)
 
     @group.command()
     def comtrade(
-        path: Annotated[Path, typer.Argument(help=HELP[ReleaseFormat.COMTRADE])],
+        path: Annotated[Path, typer.Argument(help=HELP["comtrade"])],
         skip_unknown: SkipUnknown = False,
         batch_size: BatchSize = None,
     ) -> None:
         """Trade flows (TRADES, exporter -> importer) for the HS codes of
         dataset/mappings/hs_items.csv; the importer's figure where both sides report."""
-        run(ReleaseFormat.COMTRADE, path, skip_unknown, batch_size)
+        run("comtrade", path, skip_unknown, batch_size)
 
     @group.command()
     def baci(
-        path: Annotated[Path, typer.Argument(help=HELP[ReleaseFormat.BACI])],
+        path: Annotated[Path, typer.Argument(help=HELP["baci"])],
         skip_unknown: SkipUnknown = False,
         batch_size: BatchSize = None,
     ) -> None:
         """Trade flows (TRADES) from CEPII's reconciled BACI, filtered to the HS codes of
         dataset/mappings/hs_items.csv while streaming."""
-        run(ReleaseFormat.BACI, path, skip_unknown, batch_size)
+        run("baci", path, skip_unknown, batch_size)
 
     @group.command()
     def company(
@@ -138,6 +138,8 @@ def register(
         """A company's products, bill of materials, suppliers, sourcing and stock cover
         (docs/company-data.md). Supplier names are matched to the graph's companies; a
         re-import replaces the owner's previous import."""
+        from loaders.company import default_mapping, import_company, write_review
+
         mapping_path = mapping or default_mapping(path)
         report_path = report or path.with_name(f"{path.stem}.review.txt")
         if server is not None:
@@ -204,6 +206,10 @@ def register(
         """A supplier's RMI AMRT smelter list: its rare-earth smelters become separation
         plants of matched or new companies, linked to the supplier (SOURCES_FROM without a
         share). A re-import replaces the supplier's previous AMRT (docs/company-data.md)."""
+        from loaders.amrt import default_mapping as amrt_mapping
+        from loaders.amrt import import_amrt
+        from loaders.company import write_review
+
         mapping_path = mapping or amrt_mapping(path)
         if server is not None:
             _company_through(
@@ -249,6 +255,8 @@ def register(
         path: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")],
     ) -> None:
         """Write a blank company workbook for `supplygraph import company`."""
+        from loaders.formats.company import write_template
+
         write_template(path)
         out.print(f"wrote {path}")
 

@@ -20,7 +20,6 @@ from api.questions import Json, answering, emit, num, parse_day, pct
 from api.settings import Settings
 from graph.engine.concentration import CRMA_BENCHMARK
 from graph.model import Stage
-from schema import plans
 
 T = TypeVar("T")
 
@@ -67,6 +66,8 @@ def register(
         """Plan the least sourcing change that brings a share of a country under a target."""
         plan = answer(lambda s: s.mitigate(subject, country, target=target, stage=stage))
         if as_json:
+            from schema import plans
+
             return emit(plans.mitigation(plan))
         verdict = "target met" if plan.feasible else "target NOT met"
         out.print(
@@ -149,6 +150,8 @@ def register(
         end = start + span
         events = answer(lambda s: s.control_events(start=start, end=end))
         if as_json:
+            from schema import plans
+
             return emit([plans.control_event(e) for e in events])
         if not events:
             out.print(f"no export control changes status from {start} to {end}")

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,10 +22,10 @@ from api import tables
 from api.exits import EXIT_BAD_INPUT, exit_codes
 from api.settings import Settings
 from graph.engine.answers import Scenario, StageBasis, SubjectKind
-from graph.engine.snapshot import Snapshot
 from graph.model import Stage
-from graph.snapshots import SnapshotCache
-from schema import answers as graphql_answers
+
+if TYPE_CHECKING:
+    from graph.engine.snapshot import Snapshot
 
 T = TypeVar("T")
 
@@ -34,6 +34,8 @@ Json = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
 
 def emit(answer: Any) -> None:
     """Print a converted answer (schema.answers) as the GraphQL API gives it."""
+    from schema import answers as graphql_answers
+
     sys.stdout.write(json.dumps(graphql_answers.as_json(answer), indent=2))
     sys.stdout.write("\n")
 
@@ -63,6 +65,8 @@ def answering(
     beside a running server), errors mapped to exit codes."""
 
     def answer(ask: Callable[[Snapshot], T]) -> T:
+        from graph.snapshots import SnapshotCache
+
         with opened(settings(), read_only=True) as store, exit_codes(err):
             return ask(SnapshotCache().get(store))
 
@@ -90,6 +94,8 @@ def register(
         """Share-weighted dependence on a country, stage by stage, with paths and sources."""
         result = answer(lambda s: s.exposure(subject, country, paths=paths))
         if as_json:
+            from schema import answers as graphql_answers
+
             return emit(graphql_answers.exposure(result))
         table = tables.table(
             f"{result.subject.name}: {pct(result.share)} via {country} "
@@ -129,6 +135,8 @@ def register(
         """Everything that depends on a country (for an item), ranked by share."""
         found = answer(lambda s: s.dependents(country, item, kind, limit=limit))
         if as_json:
+            from schema import answers as graphql_answers
+
             return emit([graphql_answers.dependent(d) for d in found])
         table = tables.table(
             f"{kind.value}s depending on {country}" + (f" for {item}" if item else ""),
@@ -161,6 +169,8 @@ def register(
             lambda s: s.concentration(item=item, stage=stage, year=year, threshold=threshold)
         )
         if as_json:
+            from schema import answers as graphql_answers
+
             return emit([graphql_answers.concentration(c) for c in found])
         table = tables.table(
             f"concentration (flag above {pct(threshold, digits=0)})",
@@ -211,6 +221,8 @@ def register(
             )
         )
         if as_json:
+            from schema import answers as graphql_answers
+
             return emit(graphql_answers.scenario(result))
         _print_scenario(result, out)
 
@@ -223,6 +235,8 @@ def register(
         day = parse_day(as_of, err) or date.today()
         found = answer(lambda s: s.controls(as_of=day))
         if as_json:
+            from schema import answers as graphql_answers
+
             return emit([graphql_answers.control_status(c) for c in found])
         table = tables.table(
             f"export controls on {day.isoformat()}",

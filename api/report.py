@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.engine.answers import CarriedPath
-from graph.engine.exposure import carried_paths
-from graph.engine.propagation import reachable
-from graph.engine.snapshot import Snapshot
 from graph.errors import QueryError
-from schema import answers as graphql_answers
+
+if TYPE_CHECKING:
+    from graph.engine.snapshot import Snapshot
 
 ROUTES_PER_COUNTRY = 20
 DEFAULT_THRESHOLD = 0.02
@@ -42,6 +41,9 @@ class ReportRequest:
 
 def build_report(snapshot: Snapshot, request: ReportRequest, *, today: date) -> dict[str, Any]:
     """The report as plain JSON; raises the engine's NotFound / QueryError for bad input."""
+    from graph.engine.propagation import reachable
+    from schema import answers as graphql_answers
+
     if not 0.0 <= request.threshold < 1.0:
         raise QueryError(f"threshold must be at least 0 and below 1, got {request.threshold}")
     exposure = snapshot.exposure(request.subject, request.country, paths=10)
@@ -84,6 +86,8 @@ def build_report(snapshot: Snapshot, request: ReportRequest, *, today: date) -> 
 def sankey(snapshot: Snapshot, request: ReportRequest, *, rows: list[int]) -> dict[str, Any]:
     """Nodes and links of the supply routes, origins on the left and the subject on the
     right; each link knows its basis and whether it carries the asked country's part."""
+    from graph.engine.exposure import carried_paths
+
     routes: list[CarriedPath] = []
     for country in snapshot.countries:
         routes.extend(carried_paths(snapshot, rows, country, limit=ROUTES_PER_COUNTRY))

@@ -16,26 +16,27 @@ from collections.abc import Callable
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio.to_thread
 import typer
 from rich.console import Console
-from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from api.exits import exit_codes
-from api.pdf import html_to_pdf
 from api.refusals import Refusal, refusal_response
 from api.report import DEFAULT_THRESHOLD, ReportRequest, build_report
 from api.report_page import render_html
-from api.service import Service
 from api.settings import Settings
-from graph.engine.snapshot import Snapshot
 from graph.errors import NotFound, QueryError
 from graph.model import Label
-from graph.snapshots import SnapshotCache
-from schema.context import Context
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from api.service import Service
+    from graph.engine.snapshot import Snapshot
+    from schema.context import Context
 
 KEY_COOKIE = "supplygraph_key"
 
@@ -173,6 +174,9 @@ def register(
             duration_weeks=weeks,
             threshold=threshold,
         )
+        from api.pdf import html_to_pdf
+        from graph.snapshots import SnapshotCache
+
         with opened(settings(), read_only=True) as store, exit_codes(err):
             content = build_report(SnapshotCache().get(store), wanted, today=date.today())
             if format == "json":

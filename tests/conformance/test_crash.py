@@ -22,13 +22,16 @@ from tests.support.served import BIN, cli, store_env
 from tests.support.stores import DATASET, STORE_KINDS
 
 KILL_POINTS = [
-    ("validating", 0.0),
-    ("writing nodes", 0.2),
-    ("writing relationships", 0.0),
-    ("writing relationships", 0.5),
-    ("committing", 0.0),
+    ("validating", 0.0, 1),
+    ("writing nodes", 0.2, 1),
+    ("writing relationships", 0.0, 1),
+    ("writing relationships", 0.5, 1),
+    ("committing", 0.0, 1000),
 ]
-"""(phase announced, seconds after it) at which the loader is killed."""
+"""(phase announced, seconds after it, rows per write) at which the loader is killed. One row
+per write keeps a load still writing when the kill comes; the kill at committing comes after
+every write (in the one load transaction whatever the batch size), so that load writes in the
+default batches rather than spend most of this test writing one row at a time."""
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -61,8 +64,8 @@ def test_a_killed_load_leaves_the_previous_version_and_the_next_load_completes_i
     assert v1.version == 1 and v1.incomplete is None
     report = []
     version = v1.version
-    for phase, delay in KILL_POINTS:
-        killed = kill_at(env=env, path=renamed, phase=phase, delay_s=delay)
+    for phase, delay, batch_size in KILL_POINTS:
+        killed = kill_at(env=env, path=renamed, phase=phase, delay_s=delay, batch_size=batch_size)
         seen, counts, digest = _state(env, tmp_path / "x")
         committed = seen.version > version
         report.append(
