@@ -72,23 +72,25 @@ def cell(value: Any) -> str:
 
 
 def export_neo4j_admin(*, store: Store, folder: Path) -> ExportSummary:
+    """The whole graph in neo4j-admin's layout, rows sorted, so equal graphs give equal
+    files whichever store holds them."""
     folder.mkdir(parents=True, exist_ok=True)
     files: list[str] = []
     n_nodes = n_rels = 0
     for label in Label:
         props = [p for p in NODES[label].properties if p != "id"]
-        rows = [
+        rows = sorted(
             [node.id, *(cell(node.properties.get(p)) for p in props), label.value]
             for node in store.extract_nodes([label])
-        ]
+        )
         n_nodes += len(rows)
         files.append(_write_csv(folder / node_file(label), node_header(label), rows))
     for rel in RelType:
         props = list(RELATIONSHIPS[rel].properties)
-        rows = [
+        rows = sorted(
             [r.start, r.end, rel.value, *(cell(r.properties.get(p)) for p in props)]
             for r in store.extract_relationships([rel])
-        ]
+        )
         n_rels += len(rows)
         files.append(_write_csv(folder / relationship_file(rel), relationship_header(rel), rows))
     files.append(_write_import_script(folder))
