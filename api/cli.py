@@ -170,11 +170,10 @@ def load(
 
 
 def _load_through(server: str, path: Path) -> None:
-    import os
-
     from api.remote import RemoteLoadError, upload
 
-    key = os.environ.get("SUPPLYGRAPH_KEY")
+    secret = _settings().client_key
+    key = secret.get_secret_value() if secret is not None else ""
     if not key:
         err.print("[red]error:[/red] set SUPPLYGRAPH_KEY to a writer key (supplygraph keys add)")
         raise typer.Exit(EXIT_UNAVAILABLE)

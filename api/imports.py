@@ -6,7 +6,6 @@ Exit codes as ``load``: 0 imported; 2 refused input (every problem listed as
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -146,6 +145,7 @@ def register(
             _company_through(
                 server,
                 path,
+                settings=settings,
                 owner=owner,
                 mapping=mapping_path,
                 report=report_path,
@@ -215,6 +215,7 @@ def register(
             _company_through(
                 server,
                 path,
+                settings=settings,
                 owner=supplier,
                 mapping=mapping_path,
                 report=report or path.with_name(f"{path.stem}.review.txt"),
@@ -265,6 +266,7 @@ def _company_through(
     server: str,
     path: Path,
     *,
+    settings: Callable[[], Settings],
     owner: str,
     mapping: Path,
     report: Path,
@@ -275,7 +277,8 @@ def _company_through(
 ) -> None:
     """`import company --server` (and `import amrt --server`): the same review and change as
     a local import, and the same review report and mapping file beside the workbook."""
-    key = os.environ.get("SUPPLYGRAPH_KEY")
+    secret = settings().client_key
+    key = secret.get_secret_value() if secret is not None else ""
     if not key:
         err.print("[red]error:[/red] set SUPPLYGRAPH_KEY to a writer key (supplygraph keys add)")
         raise typer.Exit(EXIT_UNAVAILABLE)

@@ -25,12 +25,8 @@ import pandas as pd
 from api.report import DEFAULT_THRESHOLD, ReportRequest, build_report
 from api.settings import load_settings
 from api.stores import open_store
-from graph.errors import SupplyGraphError
+from graph.errors import NotebookError
 from graph.snapshots import SnapshotCache
-
-
-class NotebookError(SupplyGraphError):
-    """The server refused the request or could not be reached."""
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,12 @@ network: the page needs none.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from graph.errors import SupplyGraphError
+from graph.errors import PdfError
 
 FLAGS = (
     "--headless",
@@ -30,12 +29,8 @@ FLAGS = (
 )
 
 
-class PdfError(SupplyGraphError):
-    """No Chromium to print with, or it failed."""
-
-
-def chromium() -> str:
-    wanted = os.environ.get("SUPPLYGRAPH_CHROMIUM")
+def chromium(wanted: str | None = None) -> str:
+    """``wanted`` (the SUPPLYGRAPH_CHROMIUM setting) if given, else the first on PATH."""
     if wanted:
         return wanted
     for name in ("chromium", "chromium-browser", "google-chrome"):
@@ -48,12 +43,12 @@ def chromium() -> str:
     )
 
 
-def html_to_pdf(html: str, out: Path, *, timeout: float = 120) -> None:
+def html_to_pdf(html: str, out: Path, *, browser: str | None = None, timeout: float = 120) -> None:
     with tempfile.TemporaryDirectory(prefix="supplygraph-pdf-") as tmp:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
         command = [
-            chromium(),
+            chromium(browser),
             *FLAGS,
             f"--user-data-dir={Path(tmp) / 'profile'}",
             "--virtual-time-budget=10000",

@@ -7,16 +7,9 @@ from typing import Any
 
 import httpx
 
-from graph.errors import SupplyGraphError
+from graph.errors import RemoteLoadError
 
-
-class RemoteLoadError(SupplyGraphError):
-    """The server refused the load; ``problems`` are its file:row: field: message lines."""
-
-    def __init__(self, message: str, *, problems: list[str], bad_input: bool) -> None:
-        super().__init__(message)
-        self.problems = problems
-        self.bad_input = bad_input
+__all__ = ["RemoteLoadError", "import_company_through", "upload"]
 
 
 def files_of(path: Path) -> list[Path]:

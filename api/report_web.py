@@ -177,12 +177,13 @@ def register(
         from api.pdf import html_to_pdf
         from graph.snapshots import SnapshotCache
 
-        with opened(settings(), read_only=True) as store, exit_codes(err):
+        config = settings()
+        with opened(config, read_only=True) as store, exit_codes(err):
             content = build_report(SnapshotCache().get(store), wanted, today=date.today())
             if format == "json":
                 out.write_text(json.dumps(content, indent=2), encoding="utf-8")
             elif format == "html":
                 out.write_text(render_html(content), encoding="utf-8")
             else:
-                html_to_pdf(render_html(content), out)
+                html_to_pdf(render_html(content), out, browser=config.chromium)
         err.print(f"wrote {out}", highlight=False)

@@ -87,6 +87,16 @@ class Settings(BaseSettings):
         validation_alias="SUPPLYGRAPH_KEYS_FILE",
         description="Where `supplygraph keys` keeps the hashes of the API keys (mode 600).",
     )
+    client_key: SecretStr | None = Field(
+        default=None,
+        validation_alias="SUPPLYGRAPH_KEY",
+        description="The writer key `load --server` and `import ... --server` send as a client.",
+    )
+    chromium: str | None = Field(
+        default=None,
+        validation_alias="SUPPLYGRAPH_CHROMIUM",
+        description="The Chromium that prints PDF reports (default: chromium on PATH).",
+    )
     anonymous_reads: bool | None = Field(
         default=None,
         validation_alias="SUPPLYGRAPH_ANONYMOUS_READS",

@@ -11,6 +11,9 @@ and QueryError 2, the rest 3), schema/errors.py onto GraphQL ``extensions.code``
             NotFound             an id names nothing in the graph
             AuditInputError      an audit file or its options are bad, with every Problem
         CycleError           the supply data has a cycle
+        RemoteLoadError      a running server refused a load or import, or cannot be reached
+        NotebookError        the notebook client's server refused or cannot be reached
+        PdfError             no Chromium to print a report with, or it failed
 """
 
 from __future__ import annotations
@@ -88,3 +91,21 @@ class CycleError(SupplyGraphError):
         self.cycles = cycles
         shown = "; ".join(" -> ".join(c) for c in cycles[:5])
         super().__init__(f"the supply graph has {len(cycles)} cycle(s): {shown}")
+
+
+class RemoteLoadError(SupplyGraphError):
+    """A server refused a load sent through it; ``problems`` are its file:row: field: message
+    (or sheet!cell) lines; ``bad_input`` tells a refused input from an unreachable server."""
+
+    def __init__(self, message: str, *, problems: list[str], bad_input: bool) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.bad_input = bad_input
+
+
+class NotebookError(SupplyGraphError):
+    """The server refused the notebook client's request or could not be reached."""
+
+
+class PdfError(SupplyGraphError):
+    """No Chromium to print with, or it failed."""
