@@ -39,7 +39,7 @@ from graph.errors import SupplyGraphError
 from graph.snapshots import SnapshotCache
 from graph.versions import VersionTracker
 from schema import build_schema
-from schema.caching import ResponseCache
+from schema.caching import AnswerMemo, ResponseCache
 from schema.context import Context
 
 log = logging.getLogger("supplygraph.api")
@@ -109,7 +109,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 service.metrics.graph_version.set(snapshot.version.version)
             except SupplyGraphError as e:
                 log.warning("no analysis snapshot at start-up (queries will say why): %s", e)
-            context = Context(store, snapshots, config.max_page_size, versions=versions)
+            context = Context(
+                store,
+                snapshots,
+                config.max_page_size,
+                versions=versions,
+                answers=AnswerMemo(size=config.answer_memo_size),
+            )
             responses = ResponseCache(max_bytes=int(config.response_cache_mb * 2**20))
             yield {"context": context, "responses": responses}
         finally:

@@ -166,6 +166,13 @@ class Settings(BaseSettings):
     document_cache_size: int = Field(
         default=1024, ge=1, le=1_000_000, validation_alias="SUPPLYGRAPH_DOCUMENT_CACHE_SIZE"
     )
+    answer_memo_size: int = Field(
+        default=1024,
+        ge=0,
+        le=1_000_000,
+        validation_alias="SUPPLYGRAPH_ANSWER_MEMO_SIZE",
+        description="Answers kept per snapshot by question and arguments (0: none).",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -16,8 +16,10 @@ next request when the last answer is in, for ``seconds`` (bounded: never more th
 - each at 1 and 8 clients, every server up at once and measured in ``--rounds`` slices taken
   in turn, so the load other work puts on the machine falls on all alike; the ratios use
   each target's median slice. ``--baseline-tree DIR`` (a checkout of an older commit, e.g.
-  ``git archive main | tar -x -C DIR``) runs the API cases against that tree too, so
-  "before" and "after" are measured side by side.
+  ``git archive cac8c2b^ | tar -x -C DIR``) runs the API cases against that tree too, so
+  "before" and "after" are measured side by side; the baseline serves this tree's dataset
+  cut to the files its own dataset folder has (an older loader refuses files added since),
+  run with this tree's venv.
 
 The soak: ``--soak`` seconds, 8 clients, repeated, varying and nested queries mixed, every
 answer checked (status 200, no ``errors``), the server's RSS sampled every 2 s, with a 4 MB
@@ -244,9 +246,9 @@ def server(*args: str, tree: Path, env: dict[str, str], work: Path) -> Iterator[
         log.close()
 
 
-def load_dataset(*, tree: Path, env: dict[str, str]) -> None:
+def load_dataset(*, tree: Path, env: dict[str, str], dataset: Path = DATASET) -> None:
     subprocess.run(
-        [sys.executable, "-c", "from api.cli import main; main()", "load", str(DATASET), "-q"],
+        [sys.executable, "-c", "from api.cli import main; main()", "load", str(dataset), "-q"],
         env={**env, "PYTHONPATH": str(tree)},
         check=True,
     )
@@ -278,7 +280,7 @@ def cases(
         }
         if baseline is not None:
             base_env = store_env(work, "baseline")
-            load_dataset(tree=baseline, env=base_env)
+            load_dataset(tree=baseline, env=base_env, dataset=baseline_dataset(baseline, work))
             ports["baseline"] = stack.enter_context(
                 server("api", tree=baseline, env=base_env, work=work)
             ).port
@@ -295,6 +297,24 @@ def cases(
                 line = ", ".join(f"{k} {v['rps_median']:.1f}" for k, v in found.items())
                 log(f"{case:8} c={clients}: {line} req/s")
     return out
+
+
+def baseline_dataset(tree: Path, work: Path) -> Path:
+    """This tree's dataset as the baseline tree can load it: only the files and folders its
+    own dataset has (an older loader refuses files added since, e.g. control_acts.csv), with
+    this tree's content, so both serve the same facts as far as the older code knows them."""
+    own = tree / "dataset"
+    if not own.is_dir():
+        return DATASET
+    folder = work / "baseline-dataset"
+    folder.mkdir(exist_ok=True)
+    for entry in own.iterdir():
+        current = DATASET / entry.name
+        if current.is_dir():
+            shutil.copytree(current, folder / entry.name, dirs_exist_ok=True)
+        elif current.is_file():
+            shutil.copy2(current, folder / entry.name)
+    return folder
 
 
 def answer_bytes(*, work: Path) -> bytes:
@@ -424,6 +444,12 @@ def main() -> None:
         results["answer_bytes"] = len(body)
         baseline = args.baseline_tree.resolve() if args.baseline_tree else None
         results["baseline_tree"] = str(baseline) if baseline else None
+        if baseline is not None:
+            results["baseline_dataset_files"] = (
+                sorted(p.name for p in (baseline / "dataset").iterdir())
+                if (baseline / "dataset").is_dir()
+                else None
+            )
         results["cases"] = cases(
             work=work, seconds=args.seconds, rounds=args.rounds, body=body, baseline=baseline
         )

@@ -2,7 +2,9 @@
 
 A list of fifty products asking ``oems`` and ``cited`` would otherwise cross to the store's
 thread a hundred times; the loaders gather the keys one tick of the event loop asks for,
-dedupe them and answer them in one crossing (cited sources in one ``nodes`` call).
+dedupe them and answer them in one crossing: cited sources in one ``nodes`` call, and the
+neighbours one field asks (a label, a relationship, a direction) in one ``neighbours_of``
+call, whatever the number of ids.
 A loader lives for one request only, so it never serves a graph another load replaced.
 """
 
@@ -44,6 +46,13 @@ class Loaders:
 
     async def _neighbours(self, hops: Sequence[Hop]) -> list[list[NodeRef]]:
         def fetch(store: Store) -> list[list[NodeRef]]:
-            return [store.neighbours(h.label, h.node_id, h.rel, outgoing=h.outgoing) for h in hops]
+            groups: dict[tuple[Label, RelType, bool], list[str]] = {}
+            for h in hops:
+                groups.setdefault((h.label, h.rel, h.outgoing), []).append(h.node_id)
+            found = {
+                (label, rel, outgoing): store.neighbours_of(label, ids, rel, outgoing=outgoing)
+                for (label, rel, outgoing), ids in groups.items()
+            }
+            return [found[h.label, h.rel, h.outgoing][h.node_id] for h in hops]
 
         return await anyio.to_thread.run_sync(fetch, self._store)

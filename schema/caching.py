@@ -10,6 +10,10 @@ document, the variables, the operation name, the graph version and the caller's 
 bounded in bytes (least recently used out first). A load bumps the graph version, so the
 next request's key differs; the entries of older versions are dropped when a new version is
 first seen. It runs on the event loop only, so it takes no lock.
+
+The answer memo (``AnswerMemo``) keeps the converted answers of the current snapshot by
+question and arguments, so a query asked with new variables (another ``limit``) does not
+solve the same question again.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import DocumentNode, GraphQLError, parse
 from strawberry.extensions import SchemaExtension, ValidationCache
+
+T = TypeVar("T")
 
 ENTRY_OVERHEAD = 96
 """Bytes counted per entry on top of its body: the key and the bookkeeping."""
@@ -135,3 +141,44 @@ class ResponseCache:
             self._bytes -= len(dropped) + ENTRY_OVERHEAD
             self.stats.evicted += 1
         return True
+
+
+class AnswerMemo:
+    """Converted answers of one snapshot, keyed by the question and its arguments.
+
+    A snapshot never changes once solved, so an answer computed from it stays right for as
+    long as its graph version stands; the memo is cleared when a snapshot of another version
+    is first seen. Bounded by entry count (least recently used out first); ``size`` 0 turns
+    it off. An answer that raises is not kept. Event loop only, so no lock: the compute
+    functions are the engine's in-process calls, which never await."""
+
+    def __init__(self, *, size: int) -> None:
+        self.size = size
+        self.stats = CacheStats()
+        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._owner: object = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, owner: object, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """The answer ``compute`` gives for ``key`` on the snapshot ``owner`` (compared by
+        identity: a rebuilt snapshot is another owner, whatever its version says)."""
+        if self.size <= 0:
+            return compute()
+        if owner is not self._owner:
+            self._entries.clear()
+            self._owner = owner
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            self.stats.hits += 1
+            found: T = self._entries[key]
+            return found
+        self.stats.misses += 1
+        value = compute()
+        self._entries[key] = value
+        self.stats.stored += 1
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+            self.stats.evicted += 1
+        return value

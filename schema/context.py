@@ -1,6 +1,7 @@
 """What every resolver receives: the store, the snapshot cache, the page-size limit and
 the clock (the engine reads none: a question that depends on the date is given it here),
-the graph version the process knows (graph.versions), and one request's DataLoaders.
+the graph version the process knows (graph.versions), the answers memoised for the current
+snapshot (schema/caching.py), and one request's DataLoaders.
 
 The lifespan builds one Context; ``for_request`` gives each request its own loaders."""
 
@@ -10,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio.lowlevel
 import anyio.to_thread
@@ -22,6 +23,7 @@ from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
 from graph.versions import VersionTracker
 from schema.batching import Loaders
+from schema.caching import AnswerMemo
 
 T = TypeVar("T")
 
@@ -34,6 +36,8 @@ class Context:
     today: Callable[[], date] = date.today
     versions: VersionTracker | None = None
     """None: ask the store for the version on every request (the CLI's one-off queries)."""
+    answers: AnswerMemo = field(default_factory=lambda: AnswerMemo(size=1024))
+    """Shared by every request (``for_request`` copies the reference)."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +79,11 @@ class Context:
         return await anyio.to_thread.run_sync(
             lambda: self.snapshots.get(self.store, version=version)
         )
+
+    async def answer(self, key: tuple[Any, ...], compute: Callable[[Snapshot], T]) -> T:
+        """``compute`` on the current snapshot, memoised by ``key`` for that snapshot."""
+        snapshot = await self.snapshot()
+        return self.answers.get(snapshot, key, lambda: compute(snapshot))
 
 
 Info = StrawberryInfo[Context, None]

@@ -103,11 +103,14 @@ class Query:
         kind: SubjectKind = SubjectKind.PRODUCT,
         limit: int | None = None,
     ) -> list[answers.Dependent] | None:
-        snapshot = await info.context.snapshot()
-        found = snapshot.dependents(
-            country, str(item) if item is not None else None, kind, limit=limit
+        key = str(item) if item is not None else None
+        if limit is not None and limit < 1:
+            (await info.context.snapshot()).dependents(country, key, kind, limit=limit)
+        ranked = await info.context.answer(
+            ("dependents", country, key, kind),
+            lambda s: [answers.dependent(d) for d in s.dependents(country, key, kind)],
         )
-        return [answers.dependent(d) for d in found]
+        return ranked[:limit]
 
     @strawberry.field(
         description=(
@@ -124,14 +127,14 @@ class Query:
         year: int | None = None,
         threshold: float = CRMA_BENCHMARK,
     ) -> list[answers.Concentration] | None:
-        snapshot = await info.context.snapshot()
-        found = snapshot.concentration(
-            item=str(item) if item is not None else None,
-            stage=stage,
-            year=year,
-            threshold=threshold,
+        key = str(item) if item is not None else None
+        return await info.context.answer(
+            ("concentration", key, stage, year, threshold),
+            lambda s: [
+                answers.concentration(c)
+                for c in s.concentration(item=key, stage=stage, year=year, threshold=threshold)
+            ],
         )
-        return [answers.concentration(c) for c in found]
 
     @strawberry.field(
         description=(
@@ -175,8 +178,10 @@ class Query:
     async def exposure(
         self, info: Info, product: strawberry.ID, country: str, paths: int = 5
     ) -> answers.Exposure | None:
-        snapshot = await info.context.snapshot()
-        return answers.exposure(snapshot.exposure(str(product), country, paths=paths))
+        return await info.context.answer(
+            ("exposure", str(product), country, paths),
+            lambda s: answers.exposure(s.exposure(str(product), country, paths=paths)),
+        )
 
     @strawberry.field(
         description=(

@@ -92,6 +92,12 @@ class Store(Protocol):
     ) -> list[NodeRef]:
         """Nodes one ``rel`` hop from the node, ordered by id."""
 
+    def neighbours_of(
+        self, label: Label, ids: Collection[str], rel: RelType, *, outgoing: bool
+    ) -> dict[str, list[NodeRef]]:
+        """``neighbours`` of many nodes in one store call: each id asked for, mapped to its
+        neighbours ordered by id (an empty list for an id with none, or not in the graph)."""
+
     def extract_nodes(self, labels: Collection[Label]) -> Iterator[NodeRef]: ...
 
     def extract_relationships(

@@ -193,6 +193,14 @@ def neighbours(label: Label, rel: RelType, *, outgoing: bool) -> str:
     )
 
 
+def neighbours_of(label: Label, rel: RelType, *, outgoing: bool) -> str:
+    arrow = f"-[:{_q(rel.value)}]->" if outgoing else f"<-[:{_q(rel.value)}]-"
+    return (
+        f"MATCH (a:{_q(label.value)}){arrow}(b) WHERE a.{_q('id')} IN $ids "
+        f"RETURN DISTINCT a.{_q('id')} AS asked, b ORDER BY asked, b.{_q('id')}"
+    )
+
+
 def extract_nodes(label: Label) -> str:
     return f"MATCH (n:{_q(label.value)}) RETURN n"
 

@@ -310,6 +310,19 @@ class LadybugStore:
             out.append(NodeRef(other, node["id"], _node_props(other, node)))
         return out
 
+    def neighbours_of(
+        self, label: Label, ids: Collection[str], rel: RelType, *, outgoing: bool
+    ) -> dict[str, list[NodeRef]]:
+        out: dict[str, list[NodeRef]] = {i: [] for i in ids}
+        side = 0 if outgoing else 1
+        if not out or all(pair[side] is not label for pair in RELATIONSHIPS[rel].endpoints):
+            return out
+        query = cypher.neighbours_of(label, rel, outgoing=outgoing)
+        for asked, node in self._rows(query, {"ids": list(out)}):
+            other = Label(node["_LABEL"])
+            out[asked].append(NodeRef(other, node["id"], _node_props(other, node)))
+        return out
+
     def extract_nodes(self, labels: Collection[Label]) -> Iterator[NodeRef]:
         for label in labels:
             rows = self._rows(cypher.extract_nodes(label))

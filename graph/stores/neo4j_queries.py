@@ -128,6 +128,15 @@ def neighbours(label: Label, rel: RelType, *, outgoing: bool) -> str:
     )
 
 
+def neighbours_of(label: Label, rel: RelType, *, outgoing: bool) -> str:
+    arrow = f"-[:{_q(rel.value)}]->" if outgoing else f"<-[:{_q(rel.value)}]-"
+    return (
+        f"MATCH (a:{_q(label.value)}){arrow}(b) WHERE a.id IN $ids "
+        "WITH DISTINCT a.id AS asked, b "
+        "RETURN asked, labels(b)[0] AS label, properties(b) AS props ORDER BY asked, props.id"
+    )
+
+
 def extract_nodes(label: Label) -> str:
     return f"MATCH (n:{_q(label.value)}) RETURN collect(properties(n)) AS rows"
 

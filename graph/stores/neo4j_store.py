@@ -192,6 +192,17 @@ class Neo4jStore:
         records = self._run(query, {"id": node_id}, read=True).records
         return [NodeRef(Label(r["label"]), r["props"]["id"], dict(r["props"])) for r in records]
 
+    def neighbours_of(
+        self, label: Label, ids: Collection[str], rel: RelType, *, outgoing: bool
+    ) -> dict[str, list[NodeRef]]:
+        out: dict[str, list[NodeRef]] = {i: [] for i in ids}
+        if not out:
+            return out
+        query = cypher.neighbours_of(label, rel, outgoing=outgoing)
+        for r in self._run(query, {"ids": list(out)}, read=True).records:
+            out[r["asked"]].append(NodeRef(Label(r["label"]), r["props"]["id"], dict(r["props"])))
+        return out
+
     def extract_nodes(self, labels: Collection[Label]) -> Iterator[NodeRef]:
         for label in labels:
             rows = self._run(cypher.extract_nodes(label), read=True).records[0]["rows"]

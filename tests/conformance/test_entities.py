@@ -51,6 +51,25 @@ def test_neighbours_follow_relationships_both_ways(loaded_store: Store) -> None:
     assert "Nd" not in ids
 
 
+def test_neighbours_of_many_ids_match_one_id_at_a_time(loaded_store: Store) -> None:
+    """The DataLoaders' batched read: one call, the same answer as a call per id."""
+    products = [n.id for n in loaded_store.page(Label.PRODUCT, after=None, first=30)]
+    asked = [*products, "no-such-product"]
+    for rel, outgoing in ((RelType.MAKES, False), (RelType.USED_IN, True)):
+        many = loaded_store.neighbours_of(Label.PRODUCT, asked, rel, outgoing=outgoing)
+        assert list(many) == asked
+        for node_id in asked:
+            one = loaded_store.neighbours(Label.PRODUCT, node_id, rel, outgoing=outgoing)
+            assert [(n.label, n.id, n.properties) for n in many[node_id]] == [
+                (n.label, n.id, n.properties) for n in one
+            ]
+    assert sum(len(v) for v in many.values()) >= len(products) // 2  # not a vacuous match
+    assert many["no-such-product"] == []
+    none = loaded_store.neighbours_of(Label.COUNTRY, ["CN", "US"], RelType.MAKES, outgoing=True)
+    assert none == {"CN": [], "US": []}
+    assert loaded_store.neighbours_of(Label.PRODUCT, [], RelType.MAKES, outgoing=False) == {}
+
+
 def test_extraction_returns_every_relationship_with_its_properties(loaded_store: Store) -> None:
     produces = list(loaded_store.extract_relationships([RelType.PRODUCES]))
     assert len(produces) == loaded_store.counts()["PRODUCES"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.records import GraphVersion
 from graph.versions import VersionTracker
-from schema.caching import ENTRY_OVERHEAD, ResponseCache, response_key
+from schema.caching import ENTRY_OVERHEAD, AnswerMemo, ResponseCache, response_key
 
 
 def key(n: int, role: str = "anonymous") -> bytes:
@@ -88,3 +90,39 @@ def test_the_tracker_asks_the_store_at_most_once_per_interval_and_knows_its_own_
     assert tracker.refresh() == GraphVersion(2, "later") and len(reads) == 2
     tracker.note_write(GraphVersion(3, "ours"))
     assert tracker.known == GraphVersion(3, "ours") and not tracker.claim_check()
+
+
+def test_the_answer_memo_keeps_one_snapshots_answers_and_drops_them_for_the_next() -> None:
+    memo = AnswerMemo(size=2)
+    first, second = object(), object()
+    computed: list[str] = []
+
+    def answer(name: str) -> list[str]:
+        computed.append(name)
+        return [name]
+
+    a = memo.get(first, ("a",), lambda: answer("a"))
+    assert memo.get(first, ("a",), lambda: answer("a")) is a
+    assert computed == ["a"] and memo.stats.hits == 1
+    memo.get(first, ("b",), lambda: answer("b"))
+    memo.get(first, ("a",), lambda: answer("a"))  # "a" is now the most recently used
+    memo.get(first, ("c",), lambda: answer("c"))  # so "b" goes
+    assert len(memo) == 2 and memo.stats.evicted == 1
+    memo.get(first, ("b",), lambda: answer("b"))
+    assert computed == ["a", "b", "c", "b"]
+    fresh = memo.get(second, ("a",), lambda: answer("a"))
+    assert fresh is not a and len(memo) == 1  # another snapshot: nothing of the first kept
+
+
+def test_the_answer_memo_keeps_no_failure_and_can_be_off() -> None:
+    memo = AnswerMemo(size=4)
+
+    def fails() -> int:
+        raise ValueError("unknown item")
+
+    with pytest.raises(ValueError):
+        memo.get(None, ("x",), fails)
+    assert len(memo) == 0
+    off = AnswerMemo(size=0)
+    assert off.get(None, ("x",), list) is not off.get(None, ("x",), list)
+    assert len(off) == 0
