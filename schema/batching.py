@@ -4,7 +4,8 @@ A list of fifty products asking ``oems`` and ``cited`` would otherwise cross to 
 thread a hundred times; the loaders gather the keys one tick of the event loop asks for,
 dedupe them and answer them in one crossing: cited sources in one ``nodes`` call, and the
 neighbours one field asks (a label, a relationship, a direction) in one ``neighbours_of``
-call, whatever the number of ids.
+call, whatever the number of ids; company aliases (KNOWN_AS, few: company imports only) in
+one scan of that relationship.
 A loader lives for one request only, so it never serves a graph another load replaced.
 """
 
@@ -35,6 +36,7 @@ class Loaders:
         self._store = store
         self.sources: DataLoader[str, NodeRef | None] = DataLoader(load_fn=self._sources)
         self.neighbours: DataLoader[Hop, list[NodeRef]] = DataLoader(load_fn=self._neighbours)
+        self.aliases: DataLoader[str, list[tuple[str, str]]] = DataLoader(load_fn=self._aliases)
 
     async def _sources(self, ids: Sequence[str]) -> list[NodeRef | None]:
         def fetch(store: Store) -> list[NodeRef]:
@@ -56,3 +58,17 @@ class Loaders:
             return [found[h.label, h.rel, h.outgoing][h.node_id] for h in hops]
 
         return await anyio.to_thread.run_sync(fetch, self._store)
+
+    async def _aliases(self, company_ids: Sequence[str]) -> list[list[tuple[str, str]]]:
+        """Each company's (spelling, source) pairs, sorted."""
+
+        def fetch(store: Store) -> dict[str, set[tuple[str, str]]]:
+            wanted = set(company_ids)
+            found: dict[str, set[tuple[str, str]]] = {}
+            for r in store.extract_relationships([RelType.KNOWN_AS], properties=("name",)):
+                if r.start in wanted:
+                    found.setdefault(r.start, set()).add((str(r.properties["name"]), r.end))
+            return found
+
+        found = await anyio.to_thread.run_sync(fetch, self._store)
+        return [sorted(found.get(i, ())) for i in company_ids]

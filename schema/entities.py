@@ -115,12 +115,8 @@ class Company(Entity):
         "ordered by name; the node's own name is never changed."
     )
     async def aliases(self, info: Info) -> list[Alias]:
-        # KNOWN_AS facts are few (company imports only): one scan of two columns.
-        rels = await info.context.call(
-            lambda s: list(s.extract_relationships([RelType.KNOWN_AS], properties=("name",)))
-        )
-        found = {(str(r.properties["name"]), str(r.end)) for r in rels if r.start == str(self.id)}
-        return [Alias(name=n, source=src) for n, src in sorted(found)]
+        pairs = await info.context.loaders.aliases.load(str(self.id))
+        return [Alias(name=n, source=src) for n, src in pairs]
 
     @strawberry.field
     async def facilities(self, info: Info) -> list[Entity]:
