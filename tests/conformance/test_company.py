@@ -3,6 +3,7 @@ worked by hand, re-imports that replace, and bad workbooks refused at their cell
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from graph.snapshots import SnapshotCache
 from graph.stores.base import Store
 from loaders.company import CompanyImport, import_company
 from loaders.load import load
+from loaders.matching import Match, Verdict
+from tests.support.spellings import CLOSE_NAME, NEW_NAME, VARIANTS
 from tests.support.stores import DATASET, contents
 from tests.support.workbooks import OWNER, S1, as_csv_folder, drop_rows, edited
 
@@ -292,3 +295,67 @@ def test_an_rmi_template_is_named_and_refused(
         _import(graph, path)
     assert f"Declaration!A1: template: this is an RMI {message}" in str(refused.value)
     assert contents(graph) == before
+
+
+def _rounds() -> list[dict[str, str]]:
+    """The spellings in rounds that name each company at most once (a supplier listed twice
+    in one sheet repeats its facts and is refused), as {spelling: company}."""
+    rounds: list[dict[str, str]] = []
+    for name, company in VARIANTS:
+        free = [r for r in rounds if company not in r.values()]
+        if free:
+            free[0][name] = company
+        else:
+            rounds.append({name: company})
+    return rounds
+
+
+def _respelled(folder: Path, spellings: dict[str, str], example: dict[str, str]) -> None:
+    """The example's own suppliers respelled where a round names them (in both sheets that
+    use the name); every other spelling appended to the supplier sheet."""
+    renamed = {example[c]: n for n, c in spellings.items() if c in example}
+    for sheet in ("suppliers.csv", "sourcing.csv"):
+        path = folder / sheet
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = [[renamed.get(cell, cell) for cell in row] for row in csv.reader(f)]
+        if sheet == "suppliers.csv":
+            rows += [
+                [n, "CN", "", "magnet_maker"] for n, c in spellings.items() if c not in example
+            ]
+        with path.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+
+
+def test_the_review_matches_every_spelling_or_flags_it(graph: Store, tmp_path: Path) -> None:
+    """23 spellings of bundled companies (legal suffixes, case, transliteration, typos, other
+    names), a close but different company and a genuinely new one, in the example's supplier
+    sheet: each dry run's review matches every spelling to its company, flags the close one
+    with its candidate, calls the new one new, and writes nothing."""
+    example = {
+        "jl-mag": "JL MAG Rare-Earth Co., Ltd.",
+        "vacuumschmelze": "Vacuumschmelze GmbH & Co. KG",
+    }
+    before = contents(graph)
+    found: dict[str, Match] = {}
+    for number, spellings in enumerate(_rounds()):
+        folder = as_csv_folder(tmp_path / f"round-{number}")
+        _respelled(folder, spellings, example)
+        if number == 0:
+            with (folder / "suppliers.csv").open("a", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerow([CLOSE_NAME[0], "US", "", "magnet_maker"])
+        result = _import(graph, folder, dry_run=True)
+        review = "\n".join(result.review)
+        assert all(name in review for name in spellings)
+        found.update({m.name: m for m in result.matches})
+    assert contents(graph) == before
+    wrong = {
+        name: (found[name].verdict.value, found[name].company)
+        for name, company in VARIANTS
+        if not (found[name].merged and found[name].company == company)
+    }
+    assert wrong == {}
+    close = found[CLOSE_NAME[0]]
+    assert close.verdict is Verdict.AMBIGUOUS and close.company == CLOSE_NAME[1]
+    assert [c.company for c in close.candidates] == [CLOSE_NAME[2]]
+    new = found[NEW_NAME[0]]
+    assert (new.verdict, new.company) == (Verdict.NEW, NEW_NAME[1])

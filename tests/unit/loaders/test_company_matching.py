@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from loaders.matching import Matcher, Verdict, mapping_text, normalise, read_mapping
+from tests.support.spellings import VARIANTS
 from tests.support.stores import DATASET
 
 
@@ -16,38 +17,6 @@ from tests.support.stores import DATASET
 def matcher() -> Matcher:
     with (DATASET / "companies.csv").open(encoding="utf-8") as f:
         return Matcher({row["id"]: row["name"] for row in csv.DictReader(f)})
-
-
-VARIANTS = [
-    # legal suffixes and punctuation
-    ("JL MAG Rare-Earth Co., Ltd.", "jl-mag"),
-    ("Ningbo Yunsheng Co Ltd", "ningbo-yunsheng"),
-    ("Shin-Etsu Chemical Co. Ltd", "shin-etsu"),
-    ("MP Materials Corporation", "mp-materials"),
-    ("Vacuumschmelze GmbH & Co. KG", "vacuumschmelze"),
-    ("TDK Corp.", "tdk"),
-    ("Solvay S.A.", "solvay"),
-    ("Shenghe Resources Holding Co., Ltd", "shenghe"),
-    # case and spacing
-    ("NINGBO YUNSHENG", "ningbo-yunsheng"),
-    ("JLMag", "jl-mag"),
-    ("ShinEtsu", "shin-etsu"),
-    ("lynas rare earths", "lynas"),
-    # transliteration, accents and other scripts
-    ("Zhongke Sanhuan", "zhong-ke-san-huan"),
-    ("Beijing Zhong Ke San Huan Hi-Tech", "zhong-ke-san-huan"),
-    ("Ningbo Yunsheng (宁波韵升)", "ningbo-yunsheng"),
-    ("Vacuumschmélze", "vacuumschmelze"),
-    # typos
-    ("Ningbo Yunshen", "ningbo-yunsheng"),
-    ("Mp materiels", "mp-materials"),
-    ("JL Maq Rare Earth", "jl-mag"),
-    ("Neo Perfomance Materials", "neo-performance"),
-    # other names the graph knows the company by
-    ("Hitachi Metals", "proterial"),
-    ("VAC", "vacuumschmelze"),
-    ("Jiangxi JL Mag", "jl-mag"),
-]
 
 
 @pytest.mark.parametrize(("name", "company"), VARIANTS)
