@@ -26,7 +26,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.loads import FILE_NAME, MAX_FILES, limited
+from api.loads import FILE_NAME, MAX_FILES, admit, limited, save_files
 from api.logging import request_id
 from api.refusals import Refusal, refusal_response
 from api.service import Service
@@ -53,22 +53,9 @@ async def _save(request: Request, folder: Path, *, who: str) -> tuple[Path, str,
         if not isinstance(dry, str) or dry.lower() not in ("true", "false", "1", "0", ""):
             raise Refusal(400, "BAD_UPLOAD", "The form field 'dry_run' is true or false.")
         uploads = [part for key, part in form.multi_items() if key == "file"]
-        if not uploads or not all(isinstance(u, UploadFile) for u in uploads):
-            raise Refusal(400, "BAD_UPLOAD", "Send the workbook as multipart parts named 'file'.")
         sheets = folder / "workbook"
         sheets.mkdir()
-        names: list[str] = []
-        for upload in uploads:
-            assert isinstance(upload, UploadFile)
-            name = upload.filename or ""
-            if not FILE_NAME.match(name) or name in names:
-                raise Refusal(
-                    400,
-                    "BAD_UPLOAD",
-                    f"File name {name!r}: give each file its plain, distinct name.",
-                )
-            names.append(name)
-            await anyio.Path(sheets / name).write_bytes(await upload.read())
+        names = await save_files(uploads, sheets, what="the workbook")
         books = [n for n in names if n.lower().endswith(".xlsx")]
         if books and len(names) > 1:
             raise Refusal(400, "BAD_UPLOAD", "Send one .xlsx workbook, or its sheets as CSV files.")
@@ -133,16 +120,7 @@ async def post_amrt(request: Request, service: Service) -> Response:
 async def _post(request: Request, service: Service, *, amrt: bool) -> Response:
     rid = request_id.get()
     try:
-        principal = service.authorize(request.headers.get("authorization"), write=True)
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "multipart/form-data":
-            raise Refusal(
-                415, "UNSUPPORTED_MEDIA_TYPE", "Upload the workbook as multipart/form-data."
-            )
-        limit = service.settings.max_upload_bytes
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            raise Refusal(413, "REQUEST_TOO_LARGE", f"The upload is larger than {limit} bytes.")
+        principal, limit = admit(request, service, what="the workbook")
         context: Context = request.state.context
         began = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="supplygraph-company-") as tmp:

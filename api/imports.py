@@ -20,6 +20,8 @@ from api.remote import RemoteLoadError, import_company_through
 from api.settings import Settings
 
 if TYPE_CHECKING:
+    from graph.stores.base import Store
+    from loaders.company import CompanyImport
     from loaders.importer import ImportReport, ReleaseFormat
 
 SkipUnknown = Annotated[
@@ -34,6 +36,21 @@ BatchSize = Annotated[
     int | None,
     typer.Option(
         help="Rows per write transaction (default 1000).", envvar="SUPPLYGRAPH_BATCH_SIZE"
+    ),
+]
+
+MappingFile = Annotated[
+    Path | None, typer.Option(help="The name mapping file (default: <file>.mapping.csv).")
+]
+ReviewReport = Annotated[
+    Path | None, typer.Option(help="Where the review report goes (default: <file>.review.txt).")
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
+Server = Annotated[
+    str | None,
+    typer.Option(
+        help="Import through this running server (http://host:port) with the writer key in "
+        "SUPPLYGRAPH_KEY."
     ),
 ]
 
@@ -106,6 +123,53 @@ def register(
         dataset/mappings/hs_items.csv while streaming."""
         run("baci", path, skip_unknown, batch_size)
 
+    def replacing(
+        path: Path,
+        *,
+        who: str,
+        mapping: Path,
+        report: Path | None,
+        dry_run: bool,
+        server: str | None,
+        amrt: bool,
+        local: Callable[[Store, int], CompanyImport],
+    ) -> None:
+        """An import that replaces its source's facts (a company workbook, an AMRT): through
+        ``server``, or ``local`` on the configured store; the review and change either way,
+        and the review report and mapping file beside the file."""
+        from loaders.company import write_review
+
+        report_path = report or path.with_name(f"{path.stem}.review.txt")
+        if server is not None:
+            _company_through(
+                server,
+                path,
+                settings=settings,
+                owner=who,
+                mapping=mapping,
+                report=report_path,
+                dry_run=dry_run,
+                out=out,
+                err=err,
+                amrt=amrt,
+            )
+            return
+        config = settings()
+        with opened(config) as store, exit_codes(err):
+            result = local(store, config.batch_size)
+        _show_company(
+            result.review,
+            result.change.lines(),
+            None if result.version is None else (result.deleted, result.version.version),
+            owner=result.owner,
+            source=result.source,
+            out=out,
+            dry_run=dry_run,
+        )
+        if not dry_run:
+            write_review(result, report=report_path, mapping=mapping)
+            out.print(f"review report: {report_path}; mapping file: {mapping}")
+
     @group.command()
     def company(
         path: Annotated[
@@ -114,68 +178,35 @@ def register(
         owner: Annotated[
             str, typer.Option(help="The company id whose data this is (its import's source).")
         ],
-        mapping: Annotated[
-            Path | None,
-            typer.Option(help="The name mapping file (default: <workbook>.mapping.csv)."),
-        ] = None,
-        report: Annotated[
-            Path | None,
-            typer.Option(help="Where the review report goes (default: <workbook>.review.txt)."),
-        ] = None,
-        dry_run: Annotated[
-            bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
-        ] = False,
+        mapping: MappingFile = None,
+        report: ReviewReport = None,
+        dry_run: DryRun = False,
         batch_size: BatchSize = None,
-        server: Annotated[
-            str | None,
-            typer.Option(
-                help="Import through this running server (http://host:port) with the writer "
-                "key in SUPPLYGRAPH_KEY."
-            ),
-        ] = None,
+        server: Server = None,
     ) -> None:
         """A company's products, bill of materials, suppliers, sourcing and stock cover
         (docs/company-data.md). Supplier names are matched to the graph's companies; a
         re-import replaces the owner's previous import."""
-        from loaders.company import default_mapping, import_company, write_review
+        from loaders.company import default_mapping, import_company
 
         mapping_path = mapping or default_mapping(path)
-        report_path = report or path.with_name(f"{path.stem}.review.txt")
-        if server is not None:
-            _company_through(
-                server,
-                path,
-                settings=settings,
-                owner=owner,
-                mapping=mapping_path,
-                report=report_path,
-                dry_run=dry_run,
-                out=out,
-                err=err,
-            )
-            return
-        config = settings()
-        with opened(config) as store, exit_codes(err):
-            result = import_company(
+        replacing(
+            path,
+            who=owner,
+            mapping=mapping_path,
+            report=report,
+            dry_run=dry_run,
+            server=server,
+            amrt=False,
+            local=lambda store, size: import_company(
                 path,
                 store=store,
                 owner=owner,
-                batch_size=batch_size or config.batch_size,
+                batch_size=batch_size or size,
                 mapping=mapping_path,
                 dry_run=dry_run,
-            )
-        _show_company(
-            result.review,
-            result.change.lines(),
-            None if result.version is None else (result.deleted, result.version.version),
-            owner=result.owner,
-            source=result.source,
-            out=out,
-            dry_run=dry_run,
+            ),
         )
-        if not dry_run:
-            write_review(result, report=report_path, mapping=mapping_path)
-            out.print(f"review report: {report_path}; mapping file: {mapping_path}")
 
     @group.command()
     def amrt(
@@ -183,71 +214,35 @@ def register(
         supplier: Annotated[
             str, typer.Option(help="The company id of the supplier whose declaration it is.")
         ],
-        mapping: Annotated[
-            Path | None,
-            typer.Option(help="The name mapping file (default: <file>.mapping.csv)."),
-        ] = None,
-        report: Annotated[
-            Path | None,
-            typer.Option(help="Where the review report goes (default: <file>.review.txt)."),
-        ] = None,
-        dry_run: Annotated[
-            bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
-        ] = False,
+        mapping: MappingFile = None,
+        report: ReviewReport = None,
+        dry_run: DryRun = False,
         batch_size: BatchSize = None,
-        server: Annotated[
-            str | None,
-            typer.Option(
-                help="Import through this running server (http://host:port) with the writer "
-                "key in SUPPLYGRAPH_KEY."
-            ),
-        ] = None,
+        server: Server = None,
     ) -> None:
         """A supplier's RMI AMRT smelter list: its rare-earth smelters become separation
         plants of matched or new companies, linked to the supplier (SOURCES_FROM without a
         share). A re-import replaces the supplier's previous AMRT (docs/company-data.md)."""
-        from loaders.amrt import default_mapping as amrt_mapping
-        from loaders.amrt import import_amrt
-        from loaders.company import write_review
+        from loaders.amrt import default_mapping, import_amrt
 
-        mapping_path = mapping or amrt_mapping(path)
-        if server is not None:
-            _company_through(
-                server,
-                path,
-                settings=settings,
-                owner=supplier,
-                mapping=mapping_path,
-                report=report or path.with_name(f"{path.stem}.review.txt"),
-                dry_run=dry_run,
-                out=out,
-                err=err,
-                amrt=True,
-            )
-            return
-        config = settings()
-        with opened(config) as store, exit_codes(err):
-            result = import_amrt(
+        mapping_path = mapping or default_mapping(path)
+        replacing(
+            path,
+            who=supplier,
+            mapping=mapping_path,
+            report=report,
+            dry_run=dry_run,
+            server=server,
+            amrt=True,
+            local=lambda store, size: import_amrt(
                 path,
                 store=store,
                 supplier=supplier,
-                batch_size=batch_size or config.batch_size,
+                batch_size=batch_size or size,
                 mapping=mapping_path,
                 dry_run=dry_run,
-            )
-        _show_company(
-            result.review,
-            result.change.lines(),
-            None if result.version is None else (result.deleted, result.version.version),
-            owner=result.owner,
-            source=result.source,
-            out=out,
-            dry_run=dry_run,
+            ),
         )
-        if not dry_run:
-            report_path = report or path.with_name(f"{path.stem}.review.txt")
-            write_review(result, report=report_path, mapping=mapping_path)
-            out.print(f"review report: {report_path}; mapping file: {mapping_path}")
 
     app.add_typer(group, name="import")
 

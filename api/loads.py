@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message
 
+from api.keys import Principal
 from api.logging import request_id
 from api.refusals import Refusal, refusal_response
 from api.service import Service
@@ -50,25 +51,44 @@ def limited(request: Request, limit: int) -> Request:
     return Request(request.scope, receive=counting)
 
 
+def admit(request: Request, service: Service, *, what: str) -> tuple[Principal, int]:
+    """A writer's upload (``what`` names it in refusals) before its body is read: the key
+    (401/403), multipart/form-data (415) and a declared length within the limit (413). The
+    principal and the byte limit the body is then read under (``limited``)."""
+    principal = service.authorize(request.headers.get("authorization"), write=True)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "multipart/form-data":
+        raise Refusal(415, "UNSUPPORTED_MEDIA_TYPE", f"Upload {what} as multipart/form-data.")
+    limit = service.settings.max_upload_bytes
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise Refusal(413, "REQUEST_TOO_LARGE", f"The upload is larger than {limit} bytes.")
+    return principal, limit
+
+
+async def save_files(parts: list[Any], folder: Path, *, what: str) -> list[str]:
+    """The ``file`` parts of a form written to ``folder`` under their plain, distinct names
+    (400 otherwise); the names, in order."""
+    if not parts or not all(isinstance(u, UploadFile) for u in parts):
+        raise Refusal(400, "BAD_UPLOAD", f"Send {what} as multipart parts named 'file'.")
+    names: list[str] = []
+    for upload in parts:
+        name = upload.filename or ""
+        if not FILE_NAME.match(name) or name in names:
+            raise Refusal(
+                400,
+                "BAD_UPLOAD",
+                f"File name {name!r}: give each file its plain, distinct name.",
+            )
+        await anyio.Path(folder / name).write_bytes(await upload.read())
+        names.append(name)
+    return names
+
+
 async def _save(request: Request, folder: Path) -> list[str]:
     async with request.form(max_files=MAX_FILES, max_fields=10) as form:
         uploads = [part for key, part in form.multi_items() if key == "file"]
-        if not uploads or not all(isinstance(u, UploadFile) for u in uploads):
-            raise Refusal(400, "BAD_UPLOAD", "Send the files as multipart parts named 'file'.")
-        names: list[str] = []
-        for upload in uploads:
-            assert isinstance(upload, UploadFile)
-            name = upload.filename or ""
-            if not FILE_NAME.match(name) or name in names:
-                raise Refusal(
-                    400,
-                    "BAD_UPLOAD",
-                    f"File name {name!r}: give each file its plain, distinct name.",
-                )
-            data = await upload.read()
-            await anyio.Path(folder / name).write_bytes(data)
-            names.append(name)
-    return names
+        return await save_files(uploads, folder, what="the files")
 
 
 def _summary(summary: Any) -> dict[str, Any]:
@@ -81,14 +101,7 @@ def _summary(summary: Any) -> dict[str, Any]:
 async def post_load(request: Request, service: Service) -> Response:
     rid = request_id.get()
     try:
-        principal = service.authorize(request.headers.get("authorization"), write=True)
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "multipart/form-data":
-            raise Refusal(415, "UNSUPPORTED_MEDIA_TYPE", "Upload the files as multipart/form-data.")
-        limit = service.settings.max_upload_bytes
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            raise Refusal(413, "REQUEST_TOO_LARGE", f"The upload is larger than {limit} bytes.")
+        principal, limit = admit(request, service, what="the files")
         context: Context = request.state.context
         began = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="supplygraph-load-") as tmp:

@@ -585,10 +585,24 @@ def _site(d: DatasetWriter, company: str, country: str, stage: str, tonnes: floa
     (with its capacity in tonnes of the stage's item when ``tonnes`` is given)."""
     role = "magnet_maker" if stage == "magnet" else f"{stage}_maker"
     d.add("companies.csv", id=company, name=company.upper(), country=country, roles=role)
+    _plant(d, company, f"{company}-plant", f"{company} plant", country, stage, tonnes)
+
+
+def _plant(
+    d: DatasetWriter,
+    company: str,
+    plant: str,
+    name: str,
+    country: str,
+    stage: str,
+    tonnes: float = 0,
+) -> None:
+    """An operating plant ``plant`` of ``company`` in ``country`` at ``stage``, with its
+    capacity in tonnes of magnet M when ``tonnes`` is given."""
     d.add(
         "facilities.csv",
-        id=f"{company}-plant",
-        name=f"{company} plant",
+        id=plant,
+        name=name,
         company=company,
         country=country,
         stage=stage,
@@ -597,7 +611,7 @@ def _site(d: DatasetWriter, company: str, country: str, stage: str, tonnes: floa
     if tonnes:
         d.add(
             "capacities.csv",
-            producer=f"{company}-plant",
+            producer=plant,
             item="m",
             tonnes=tonnes,
             year=2024,
@@ -671,24 +685,7 @@ def priced_mitigation() -> DatasetWriter:
     _site(d, "c", "CN", "magnet", 1000)
     _site(d, "s1", "JP", "magnet", 100)
     _site(d, "s2", "MY", "magnet", 75)
-    d.add(
-        "facilities.csv",
-        id="s2-cn",
-        name="s2 CN plant",
-        company="s2",
-        country="CN",
-        stage="magnet",
-        status="operating",
-    )
-    d.add(
-        "capacities.csv",
-        producer="s2-cn",
-        item="m",
-        tonnes=25,
-        year=2024,
-        status="capacity",
-        scope="magnets",
-    )
+    _plant(d, "s2", "s2-cn", "s2 CN plant", "CN", "magnet", 25)
     d.add("sourcing.csv", consumer="p", item="m", supplier="c")
     d.add(
         "consumption.csv",
