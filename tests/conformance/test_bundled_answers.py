@@ -1,10 +1,11 @@
-"""The bundled dataset's answers for three hand-checked products, on every store.
+"""The bundled dataset's answers for four hand-checked products, on every store.
 
-The arithmetic is written out in docs/dataset.md ("Three products checked by hand"); each
+The arithmetic is written out in docs/dataset.md ("Four products checked by hand"); each
 figure below comes from rows of dataset/*.csv, not from running the engine. The three chains
 differ: the Tomahawk is all market, the Honda Freed hybrid's magnets come from a Japanese
 maker, and Hyundai's EV magnets come from a maker with plants in South Korea and China while
-its NdPr oxide comes from Arafura (Australia).
+its NdPr oxide comes from Arafura (Australia). The Cadillac LYRIQ's NdPr comes from MP Materials
+from mine to magnet, so only its Dy and Tb pass through China.
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ CASES: dict[str, tuple[float, Stage, Expected]] = {
             ),
             Stage.METAL: (METAL_CN, 0.0, METAL_CN, StageBasis.MARKET),
             Stage.MAGNET: (0.5, 0.5, 1.0, StageBasis.COMPANY),
+        },
+    ),
+    "cadillac-lyriq": (
+        DY_TB * METAL_CN,
+        Stage.METAL,
+        {
+            # MP's own-concentrate link applies under the market Dy/Tb oxide below MP's half of
+            # the magnets (model rule 2), not under VAC's half.
+            Stage.MINING: (0.5 * DY_TB * MINING_CN, 0.0, 1.0, StageBasis.MIXED),
+            Stage.SEPARATION: (
+                DY_TB * SEPARATION_CN,
+                0.0,
+                (1 - DY_TB) + DY_TB * SEPARATION_CN,
+                StageBasis.MIXED,
+            ),
+            Stage.METAL: (DY_TB * METAL_CN, 0.0, (1 - DY_TB) + DY_TB * METAL_CN, StageBasis.MIXED),
+            Stage.MAGNET: (0.0, 0.0, 1.0, StageBasis.COMPANY),
         },
     ),
 }
