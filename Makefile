@@ -39,13 +39,13 @@ test: lint
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check $(PACKAGES) tests
-	$(BIN)/ruff format --check $(PACKAGES) tests
+	$(BIN)/ruff check $(PACKAGES) bench tests
+	$(BIN)/ruff format --check $(PACKAGES) bench tests
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff format $(PACKAGES) tests
-	$(BIN)/ruff check --fix $(PACKAGES) tests
+	$(BIN)/ruff format $(PACKAGES) bench tests
+	$(BIN)/ruff check --fix $(PACKAGES) bench tests
 
 # Benchmarks at 10k, 100k and 1M edges on both stores (about 20 min; starts its own Neo4j).
 # Results: bench/results/latest.json. BENCH_ARGS="--sizes 10k,100k" for a shorter run.
