@@ -1,11 +1,12 @@
-"""The bundled dataset's answers for four hand-checked products, on every store.
+"""The bundled dataset's answers for five hand-checked products, on every store.
 
-The arithmetic is written out in docs/dataset.md ("Four products checked by hand"); each
+The arithmetic is written out in docs/dataset.md ("Five products checked by hand"); each
 figure below comes from rows of dataset/*.csv, not from running the engine. The three chains
 differ: the Tomahawk is all market, the Honda Freed hybrid's magnets come from a Japanese
 maker, and Hyundai's EV magnets come from a maker with plants in South Korea and China while
 its NdPr oxide comes from Arafura (Australia). The Cadillac LYRIQ's NdPr comes from MP Materials
-from mine to magnet, so only its Dy and Tb pass through China.
+from mine to magnet, so only its Dy and Tb pass through China. The Tesla Model 3's magnets come
+from a Chinese maker, which puts its magnet stage above the market.
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ CASES: dict[str, tuple[float, Stage, Expected]] = {
             ),
             Stage.METAL: (DY_TB * METAL_CN, 0.0, (1 - DY_TB) + DY_TB * METAL_CN, StageBasis.MIXED),
             Stage.MAGNET: (0.0, 0.0, 1.0, StageBasis.COMPANY),
+        },
+    ),
+    "tesla-model-3": (
+        1.0,
+        Stage.MAGNET,
+        {
+            Stage.MINING: (MINING_CN, 0.0, 1.0, StageBasis.MARKET),
+            Stage.SEPARATION: (SEPARATION_CN, 0.0, SEPARATION_CN, StageBasis.MARKET),
+            Stage.METAL: (METAL_CN, 0.0, METAL_CN, StageBasis.MARKET),
+            Stage.MAGNET: (1.0, 1.0, 1.0, StageBasis.COMPANY),
         },
     ),
 }
