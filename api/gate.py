@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import TracebackType
 
 import anyio
 
@@ -20,8 +21,12 @@ class ReadWriteGate:
         self._changed = anyio.Condition()
         self._writers = anyio.Lock()
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[None]:
+    def read(self) -> _Reading:
+        """``async with gate.read():`` one request reading (a plain class, not a generator:
+        it is entered once per request)."""
+        return _Reading(self)
+
+    async def _enter_reader(self) -> None:
         if self._writing:
             async with self._changed:
                 while self._writing:
@@ -29,13 +34,12 @@ class ReadWriteGate:
                 self._readers += 1
         else:
             self._readers += 1
-        try:
-            yield
-        finally:
-            self._readers -= 1
-            if self._writing and self._readers == 0:
-                async with self._changed:
-                    self._changed.notify_all()
+
+    async def _leave_reader(self) -> None:
+        self._readers -= 1
+        if self._writing and self._readers == 0:
+            async with self._changed:
+                self._changed.notify_all()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[None]:
@@ -51,3 +55,21 @@ class ReadWriteGate:
                 async with self._changed:
                     self._writing = False
                     self._changed.notify_all()
+
+
+class _Reading:
+    __slots__ = ("_gate",)
+
+    def __init__(self, gate: ReadWriteGate) -> None:
+        self._gate = gate
+
+    async def __aenter__(self) -> None:
+        await self._gate._enter_reader()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self._gate._leave_reader()

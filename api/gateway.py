@@ -8,8 +8,10 @@ work is cancelled when the budget runs out or the client goes away.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -19,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.logging import request_id
 from api.refusals import Refusal, refusal_response
 from api.service import Service
-from api.serving import cached_answer, send_cached
+from api.serving import ADMITTED, look_up, send_cached
 from schema.errors import error_codes
 
 REQUEST_FIELDS = {"query": str, "variables": dict, "operationName": str, "extensions": dict}
@@ -134,9 +136,13 @@ class GraphQLGateway:
 
     async def _admit(
         self, scope: Scope, receive: Receive
-    ) -> tuple[dict[str, Any] | None, bytes | None, bytes | None]:
+    ) -> tuple[dict[str, Any] | None, Callable[[], bytes] | None, bytes | None]:
         """The checked request, the body to hand on (None: pass the request through) and,
-        for a query answered before at this graph version, its kept answer."""
+        for a query answered before at this graph version, its kept answer.
+
+        A POST's request goes on decoded, in the scope's state (api/serving.py, ``Admitted``),
+        with its cache key; the body is encoded again only if strawberry's own view asks for
+        it (a document that does not parse)."""
         service = self.service
         method = scope["method"]
         if method == "GET":
@@ -168,11 +174,9 @@ class GraphQLGateway:
         query = resolved.get("query")
         if not isinstance(query, str) or not query.strip():
             raise Refusal(400, "BAD_REQUEST_BODY", "The request has no query.")
-        if method == "POST" and (kept := await cached_answer(scope, resolved)) is not None:
-            return resolved, None, kept
-        service.guard.check(query, resolved.get("variables"))
-        service.persisted.register(resolved)
         if method == "GET":
+            service.guard.check(query, resolved.get("variables"))
+            service.persisted.register(resolved)
             if resolved is not data:
                 fields = {
                     k: v if isinstance(v, str) else json.dumps(v)
@@ -181,22 +185,35 @@ class GraphQLGateway:
                 }
                 scope["query_string"] = urlencode(fields).encode("latin-1")
             return resolved, None, None
-        return resolved, json.dumps(resolved).encode("utf-8"), None
+        admitted, kept = await look_up(scope, resolved)
+        if kept is not None:
+            return resolved, None, kept
+        service.guard.check(query, resolved.get("variables"))
+        service.persisted.register(resolved)
+        scope.setdefault("state", {})[ADMITTED] = admitted
+        return resolved, lambda: json.dumps(resolved).encode("utf-8"), None
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, *, body: bytes | None) -> str:
-        """Run the request under the gate and the time budget; its outcome for the metrics."""
+    async def _run(
+        self, scope: Scope, receive: Receive, send: Send, *, body: Callable[[], bytes] | None
+    ) -> str:
+        """Run the request under the gate and the time budget; its outcome for the metrics.
+
+        For a POST (its body already read), a watcher task waits for the client to hang up
+        and cancels the work if it does. It is a plain asyncio task, not an anyio task group:
+        the server runs on asyncio, and a task group per request cost more than the rest of
+        the request's bookkeeping together."""
         service = self.service
         started = False
         finished = False
         status = 0
-        gone = anyio.Event()
+        gone = asyncio.Event()
         delivered = body is None
 
         async def replay() -> Message:
             nonlocal delivered
-            if not delivered:
+            if not delivered and body is not None:
                 delivered = True
-                return {"type": "http.request", "body": body or b"", "more_body": False}
+                return {"type": "http.request", "body": body(), "more_body": False}
             await gone.wait()
             return {"type": "http.disconnect"}
 
@@ -211,7 +228,7 @@ class GraphQLGateway:
 
         budget = service.settings.request_timeout_s
         begun = time.perf_counter()
-        async with anyio.create_task_group() as group:
+        with anyio.move_on_after(budget) as timer:
 
             async def watch() -> None:
                 while True:
@@ -220,15 +237,16 @@ class GraphQLGateway:
                         if finished:
                             return
                         gone.set()
-                        group.cancel_scope.cancel()
+                        timer.cancel()
                         return
 
-            if body is not None:
-                group.start_soon(watch)
-            with anyio.move_on_after(budget) as timer:
+            watcher = asyncio.ensure_future(watch()) if body is not None else None
+            try:
                 async with service.gate.read():
                     await self.app(scope, replay if body is not None else receive, sending)
-            group.cancel_scope.cancel()
+            finally:
+                if watcher is not None:
+                    watcher.cancel()
         if gone.is_set():
             return "client_gone"
         if timer.cancelled_caught:

@@ -10,7 +10,7 @@ import json
 import logging
 import logging.config
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +25,7 @@ def new_request_id(offered: str | None) -> str:
     """The client's X-Request-Id when it is short and plain, else a fresh one."""
     if offered and SAFE_REQUEST_ID.match(offered):
         return offered
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)  # what uuid4().hex gives (32 hex digits), without the UUID object
 
 
 class JsonFormatter(logging.Formatter):

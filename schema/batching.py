@@ -12,6 +12,7 @@ A loader lives for one request only, so it never serves a graph another load rep
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import NamedTuple
 
 import anyio.to_thread
@@ -32,11 +33,22 @@ class Hop(NamedTuple):
 
 
 class Loaders:
+    """One request's loaders, each made when first asked for (most requests ask none)."""
+
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.sources: DataLoader[str, NodeRef | None] = DataLoader(load_fn=self._sources)
-        self.neighbours: DataLoader[Hop, list[NodeRef]] = DataLoader(load_fn=self._neighbours)
-        self.aliases: DataLoader[str, list[tuple[str, str]]] = DataLoader(load_fn=self._aliases)
+
+    @cached_property
+    def sources(self) -> DataLoader[str, NodeRef | None]:
+        return DataLoader(load_fn=self._sources)
+
+    @cached_property
+    def neighbours(self) -> DataLoader[Hop, list[NodeRef]]:
+        return DataLoader(load_fn=self._neighbours)
+
+    @cached_property
+    def aliases(self) -> DataLoader[str, list[tuple[str, str]]]:
+        return DataLoader(load_fn=self._aliases)
 
     async def _sources(self, ids: Sequence[str]) -> list[NodeRef | None]:
         def fetch(store: Store) -> list[NodeRef]:

@@ -1,9 +1,11 @@
 """Caches for serving GraphQL: parsed and validated documents, and whole responses.
 
 Parsing and validating a document costs milliseconds and depends on the text alone, so the
-last ``document_cache_size`` of each are kept: parsed documents here (``CachedParsing``:
-strawberry's ParserCache lets a syntax error escape untyped), validation by strawberry's
-ValidationCache (keyed by the document and the validation rules in force).
+last ``document_cache_size`` of each are kept, by one extension (``DocumentCaches``):
+parsed documents by their text (strawberry's ParserCache lets a syntax error escape
+untyped), validation errors by the text and the validation rules in force (strawberry's
+ValidationCache keys them by the parsed document, whose hash walks the whole tree on every
+request).
 
 The response cache keeps the JSON bytes of successful query responses, keyed by the
 document, the variables, the operation name, the graph version and the caller's role, and
@@ -26,8 +28,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
-from graphql import DocumentNode, GraphQLError, parse
-from strawberry.extensions import SchemaExtension, ValidationCache
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 T = TypeVar("T")
 
@@ -40,13 +43,47 @@ def _parser(size: int) -> Callable[..., DocumentNode]:
     return lru_cache(maxsize=size)(parse)
 
 
-class CachedParsing(SchemaExtension):
-    """Parsed documents from an LRU cache shared by every request. A document that does not
-    parse is left to strawberry, which parses it again and reports the error typed."""
+class _Validations:
+    """Validation errors by (schema, document text, rules), least recently used out first.
+    Event loop only (strawberry validates on it), so no lock."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], list[GraphQLError]] = OrderedDict()
+
+    def errors(
+        self,
+        schema: GraphQLSchema,
+        text: str,
+        rules: tuple[type[ASTValidationRule], ...],
+        document: DocumentNode,
+    ) -> list[GraphQLError]:
+        key = (schema, text, rules)
+        found = self._entries.get(key)
+        if found is None:
+            found = validate_document(schema, document, rules)
+            self._entries[key] = found
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
+        return list(found)
+
+
+@cache
+def _validations(size: int) -> _Validations:
+    return _Validations(size)
+
+
+class DocumentCaches(SchemaExtension):
+    """Parsed documents and their validation from LRU caches shared by every request. A
+    document that does not parse is left to strawberry, which parses it again and reports
+    the error typed."""
 
     def __init__(self, *, size: int) -> None:
         super().__init__()
         self._parse = _parser(size)
+        self._validations = _validations(size)
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -57,9 +94,18 @@ class CachedParsing(SchemaExtension):
                 pass
         yield
 
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if context.query is not None and document is not None and context.validation_rules:
+            context.pre_execution_errors = self._validations.errors(
+                context.schema._schema, context.query, tuple(context.validation_rules), document
+            )
+        yield
+
 
 def document_caches(size: int) -> list[Callable[[], SchemaExtension]]:
-    return [lambda: CachedParsing(size=size), lambda: ValidationCache(maxsize=size)]
+    return [lambda: DocumentCaches(size=size)]
 
 
 def response_key(
