@@ -32,7 +32,8 @@ def test_a_breach_exits_1_and_csv_lists_it(env: dict[str, str]) -> None:
 
 
 def test_no_breach_exits_0(env: dict[str, str]) -> None:
-    result = cli("audit", "--country", "CN", "--fail-above", "0.99", "--format", "json", env=env)
+    """Nothing is above 1 (the Tesla models, whose named magnet maker is Chinese, reach it)."""
+    result = cli("audit", "--country", "CN", "--fail-above", "1", "--format", "json", env=env)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["breaches"] == 0 and report["findings"] > 0
