@@ -104,6 +104,20 @@ async def test_errors_are_typed_and_leak_nothing(api: Client, query: str, code: 
     assert 'File "' not in str(body)
 
 
+async def test_validation_cache_refuses_a_repeated_bad_document_and_keeps_texts_apart(
+    api: Client,
+) -> None:
+    """Validation is cached by document text: the second identical bad document is refused
+    the same way, and a valid document asked in between is not given its errors."""
+    bad = "{ noSuchFieldTwice }"
+    first = await gql(api, bad)
+    good = await gql(api, '{ nothing: entity(id: "no-such-id") { __typename } }')
+    again = await gql(api, bad)
+    assert [e["extensions"]["code"] for e in first["errors"]] == ["GRAPHQL_VALIDATION"]
+    assert again["errors"] == first["errors"]
+    assert "errors" not in good and good["data"] == {"nothing": None}
+
+
 async def test_scenario_over_http_honours_the_suspension(api: Client) -> None:
     query = """query($c: ID!, $asOf: Date!) { scenario(control: $c, approvalRate: 0.25,
                  durationWeeks: 8, asOf: $asOf) {
